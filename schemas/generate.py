@@ -1,0 +1,81 @@
+"""Generate every form of the common schema from ``schemas.definition.FIELDS``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from schemas.definition import FIELD_BY_NAME, FIELDS, MULTI_SEPARATOR, SCHEMA_VERSION, SchemaField
+
+_DUCKDB_TYPES = {
+    "string": "VARCHAR",
+    "integer": "BIGINT",
+    "number": "DOUBLE",
+    "boolean": "BOOLEAN",
+    "date": "DATE",
+    "datetime": "TIMESTAMP",
+}
+
+
+def _fields(names: Iterable[str] | None) -> list[SchemaField]:
+    return list(FIELDS) if names is None else [FIELD_BY_NAME[n] for n in names]
+
+
+def table_schema(names: Iterable[str] | None = None) -> dict[str, Any]:
+    """The Frictionless Table Schema for the given columns (all fields by default), in that order."""
+    out: list[dict[str, Any]] = []
+    for f in _fields(names):
+        desc: dict[str, Any] = {
+            "name": f.name,
+            "title": f.ja,
+            "description": f.en,
+            "type": f.type,
+        }
+        if f.type == "datetime":
+            desc["format"] = "any"
+        constraints: dict[str, Any] = {}
+        if f.required:
+            constraints["required"] = True
+        if f.pattern and not f.multi:
+            constraints["pattern"] = f.pattern.removeprefix("^").removesuffix("$")
+        if f.enum and not f.multi:
+            constraints["enum"] = list(f.enum)
+        if f.minimum is not None:
+            constraints["minimum"] = f.minimum
+        if f.maximum is not None:
+            constraints["maximum"] = f.maximum
+        if constraints:
+            desc["constraints"] = constraints
+        if f.example:
+            desc["example"] = f.example
+        if f.multi:
+            desc["description"] += f" Values separated by '{MULTI_SEPARATOR}'."
+        out.append(desc)
+    return {"fields": out, "missingValues": [""], "x-schemaVersion": SCHEMA_VERSION}
+
+
+def duckdb_columns(names: Iterable[str] | None = None) -> str:
+    """DuckDB column definitions for the given fields, for CREATE TABLE."""
+    return ",\n    ".join(f"{f.name} {_DUCKDB_TYPES[f.type]}" for f in _fields(names))
+
+
+def docs_table() -> str:
+    """A Markdown table of the schema for docs/schema.md."""
+    lines = [
+        "| field | 項目名 | type | required | constraints | description |",
+        "|---|---|---|---|---|---|",
+    ]
+    for f in FIELDS:
+        rules = []
+        if f.pattern:
+            rules.append(f"pattern `{f.pattern}`")
+        if f.enum:
+            rules.append("one of " + ", ".join(f.enum))
+        if f.multi:
+            rules.append(f"multi ('{MULTI_SEPARATOR}')")
+        if f.private:
+            rules.append("private")
+        lines.append(
+            f"| `{f.name}` | {f.ja} | {f.type} | {'yes' if f.required else ''} | {'; '.join(rules)} | {f.en} |"
+        )
+    return "\n".join(lines) + "\n"
