@@ -79,3 +79,37 @@ def docs_table() -> str:
             f"| `{f.name}` | {f.ja} | {f.type} | {'yes' if f.required else ''} | {'; '.join(rules)} | {f.en} |"
         )
     return "\n".join(lines) + "\n"
+
+
+def _enum_check(f: SchemaField) -> Any:
+    import pandera.pandas as pa
+
+    allowed = set(f.enum or ())
+    if not f.multi:
+        return pa.Check.isin(sorted(allowed))
+
+    def all_known(series: Any) -> Any:
+        return series.map(lambda v: v is None or set(str(v).split(MULTI_SEPARATOR)) <= allowed)
+
+    return pa.Check(all_known, element_wise=False, name=f"each_in({','.join(f.enum or ())})")
+
+
+def pandera_schema(names: Iterable[str] | None = None) -> Any:
+    """The pandera DataFrameSchema for the given columns; lazy validation reports every failure."""
+    import pandera.pandas as pa
+
+    columns: dict[str, Any] = {}
+    for f in _fields(names):
+        checks = []
+        if f.pattern:
+            checks.append(pa.Check.str_matches(f.pattern))
+        if f.enum:
+            checks.append(_enum_check(f))
+        if f.minimum is not None or f.maximum is not None:
+            low = f.minimum if f.minimum is not None else float("-inf")
+            high = f.maximum if f.maximum is not None else float("inf")
+            checks.append(pa.Check.in_range(low, high))
+        dtype = {"number": float, "integer": "Int64"}.get(f.type)
+        columns[f.name] = pa.Column(dtype, nullable=not f.required, checks=checks, required=False,
+                                    description=f.en, title=f.ja)
+    return pa.DataFrameSchema(columns, strict=False, name="social_resource")

@@ -1,0 +1,1 @@
+"""Bundled gazetteer extracts (``<code>.csv``), a package so they ship as package data."""
