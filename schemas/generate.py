@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from schemas.definition import FIELD_BY_NAME, FIELDS, MULTI_SEPARATOR, SCHEMA_VERSION, SchemaField
@@ -113,3 +115,27 @@ def pandera_schema(names: Iterable[str] | None = None) -> Any:
         columns[f.name] = pa.Column(dtype, nullable=not f.required, checks=checks, required=False,
                                     description=f.en, title=f.ja)
     return pa.DataFrameSchema(columns, strict=False, name="social_resource")
+
+
+def write_artifacts(root: Path) -> list[Path]:
+    """Write the generated files that live in the repository (docs table, Table Schema JSON)."""
+    docs = root / "docs" / "schema.md"
+    docs.parent.mkdir(parents=True, exist_ok=True)
+    docs.write_text(DOCS_HEADER + docs_table(), encoding="utf-8")
+    schema_json = root / "schemas" / "social_resource.schema.json"
+    schema_json.write_text(json.dumps(table_schema(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return [docs, schema_json]
+
+
+DOCS_HEADER = """# The common schema (v1)
+
+Generated from `schemas/definition.py` by `python -m schemas.generate`; do not edit by hand
+(a test fails when this file drifts). Multi-valued cells use `;`, dates are ISO 8601 and
+coordinates WGS84 decimal degrees. Private fields are published only with consent.
+
+"""
+
+
+if __name__ == "__main__":
+    for written in write_artifacts(Path(__file__).resolve().parent.parent):
+        print(written.name)
