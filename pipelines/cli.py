@@ -105,7 +105,8 @@ def _print_summary(ctx: object, sources: pd.DataFrame, departments: pd.DataFrame
                QUALIFY row_number() OVER (PARTITION BY source_id ORDER BY attempted_at DESC, fetch_id DESC) = 1"""
         ).df()
         release = con.execute("SELECT release_id, published, added, changed, removed FROM releases "
-                              "ORDER BY created_at DESC LIMIT 1").fetchone()
+                              "ORDER BY created_at DESC LIMIT 1").fetchall()
+        release = release[0] if release else None
     rows_in = dict(zip(latest["source_id"], latest["rows_in"], strict=True))
     table = sources.assign(rows_in=sources["source_id"].map(rows_in))
     fetched = int((table["last_attempt_ok"] == True).sum())  # noqa: E712 — None means never attempted

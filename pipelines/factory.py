@@ -15,6 +15,11 @@ from pipelines.resources import TsunaguResource
 from tsunagu.config import CityConfig, Department, SourceConfig, load_config
 
 CITY_GROUP = "city"
+
+
+def group_name(dept: Department) -> str:
+    """A department's Dagster group (group names allow no hyphen)."""
+    return dept.id.replace("-", "_")
 REFRESH_JOB = "refresh"
 QUARANTINE_WARN_SHARE = 0.2
 
@@ -25,7 +30,7 @@ def _raw_asset(dept: Department, source: SourceConfig) -> dg.AssetsDefinition:
 
     @dg.asset(
         key=key,
-        group_name=dept.id,
+        group_name=group_name(dept),
         kinds={source.kind},
         description=f"{dept.name}: {source.resource_type} ({source.kind}) — raw payload, archived by sha256.",
         metadata={"location": source.location, "cadence": source.cadence, "department": dept.name},
@@ -66,7 +71,7 @@ def _conformed_asset(dept: Department, source: SourceConfig) -> dg.AssetsDefinit
     @dg.asset(
         key=key,
         deps=[dg.AssetKey(["raw", dept.id, source.id])],
-        group_name=dept.id,
+        group_name=group_name(dept),
         kinds={"pandera", "duckdb"},
         description=f"{dept.name}: {source.resource_type} in the common schema; bad rows quarantined.",
         check_specs=[

@@ -48,7 +48,7 @@ FIELDS: tuple[SchemaField, ...] = (
     SchemaField("source_record_id", "string", "情報源内ID", "Record id within its source (NO / ID).",
                 stage="pipeline", example="12"),
     SchemaField("corporate_number", "string", "法人番号", "13-digit corporate number, check digit verified.",
-                pattern=r"^\d{13}$", example="3030005001234"),
+                pattern=r"^\d{13}$", example="5030005001234"),
     SchemaField("provider_number", "string", "事業所番号", "Care-insurance or other provider number.",
                 pattern=r"^[0-9A-Z]{10}$", example="1171200123"),
     # naming

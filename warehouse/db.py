@@ -66,8 +66,7 @@ class Warehouse:
     @staticmethod
     def _migrate(con: duckdb.DuckDBPyConnection) -> None:
         con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
-        row = con.execute("SELECT max(version) FROM schema_version").fetchone()
-        current = row[0] if row and row[0] is not None else 0
+        (current,) = con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchall()[0]
         for version in range(current + 1, SCHEMA_VERSION + 1):
             for statement in MIGRATIONS[version]:
                 con.execute(statement)
@@ -91,10 +90,11 @@ class Warehouse:
         with self.connect() as con:
             new_content = False
             if row.get("ok") and row.get("sha256"):
+                # fetchall, not fetchone: DuckDB 2 refuses new work while a result is half-read
                 known = con.execute(
                     "SELECT 1 FROM snapshots WHERE source_id = ? AND sha256 = ?", [row["source_id"], row["sha256"]]
-                ).fetchone()
-                new_content = known is None
+                ).fetchall()
+                new_content = not known
                 if new_content:
                     con.execute(
                         "INSERT INTO snapshots VALUES (?, ?, ?, ?, ?)",
@@ -300,8 +300,8 @@ class Warehouse:
     def latest_release_count(self) -> int | None:
         """How many rows the newest release published (for the publication guard)."""
         with self.connect() as con:
-            row = con.execute("SELECT published FROM releases ORDER BY created_at DESC LIMIT 1").fetchone()
-        return None if row is None else int(row[0])
+            rows = con.execute("SELECT published FROM releases ORDER BY created_at DESC LIMIT 1").fetchall()
+        return int(rows[0][0]) if rows else None
 
     def release_ids(self) -> list[str]:
         """Every release id, oldest first."""
