@@ -18,6 +18,7 @@ __all__ = [
     "AddressParts",
     "TownIndex",
     "arabic_to_kanji",
+    "city_forms",
     "kanji_to_int",
     "normalize_address",
     "split_address",
@@ -46,7 +47,11 @@ _BLOCK_TAIL_KANJI = re.compile(rf"[{_KANJI_NUMBER}]+$")
 _BLOCK_SEPARATOR = re.compile(r"番地の?|番の?|号|の|-")
 _CHOME_TOWN = re.compile(rf"^(.+?)([{_KANJI_NUMBER}]+)丁目$")
 _LEADING_DIGITS = re.compile(r"\d+")
+_LEADING_SEPARATOR = re.compile(r"^(?:-+|の(?=\d))")
 _ROOM_SUFFIXES = ("室", "館", "棟")
+_BANCHI_MARKS = ("番", "号")
+_CHOME_AFTER = re.compile(rf"[{_KANJI_NUMBER}]+丁目")
+_NO_OAZA = ("（大字なし）", "(大字なし)")
 
 # Spellings that differ only in these characters name the same place (霞ケ関/霞ヶ関/霞が関, 八ツ島/八つ島,
 # 澤/沢). Every mapping is one character to one, so a key has the length of its text.
@@ -75,7 +80,11 @@ _VARIANTS = str.maketrans(
 
 @dataclass(frozen=True)
 class AddressParts:
-    """An address split at the gazetteer's town; parts not found are None."""
+    """An address split at the gazetteer's town; parts not found are None.
+
+    ``unmatched`` is the text after the prefecture and city when no town matched, for the reason shown
+    to the department.
+    """
 
     prefecture: str | None
     city: str | None
@@ -83,6 +92,7 @@ class AddressParts:
     block: str | None
     building: str | None
     normalized: str | None
+    unmatched: str | None = None
 
 
 def kanji_to_int(text: str) -> int | None:
@@ -120,7 +130,18 @@ def _variant_key(text: str) -> str:
 
 
 def normalize_address(text: str | None) -> str | None:
-    """Remove notation noise (width, dashes, spaces, 丁目 digits, 番地/号) so equal addresses compare equal."""
+    """Remove notation noise (width, dashes, spaces, 丁目 digits, 番地/号) so equal addresses are equal."""
+    out = _normalize_notation(text)
+    if out is None:
+        return None
+    out = _BANCHI_LINK.sub("-", out)
+    out = _GO_THEN_DIGIT.sub(" ", out)
+    out = _TRAILING_BANCHI.sub("", out)
+    return out or None
+
+
+def _normalize_notation(text: str | None) -> str | None:
+    """Width, dashes, spaces and 丁目 digits only: 番地/番/号 stay, as they tell 地番 from 丁目."""
     if text is None or not isinstance(text, str):
         return None
     out = unicodedata.normalize("NFKC", text).strip()
@@ -131,14 +152,11 @@ def normalize_address(text: str | None) -> str | None:
     out = _SPACES.sub(lambda m: " " if _between_digits(out, m.start(), m.end()) else "", out)
     out = _DASH_BETWEEN_DIGITS.sub("-", out)
     out = _CHOME_DIGITS.sub(lambda m: arabic_to_kanji(int(m.group(1))) + "丁目", out)
-    out = _BANCHI_LINK.sub("-", out)
-    out = _GO_THEN_DIGIT.sub(" ", out)
-    out = _TRAILING_BANCHI.sub("", out)
     return out or None
 
 
 def _between_digits(text: str, start: int, end: int) -> bool:
-    return 0 < start and end < len(text) and text[start - 1].isdigit() and text[end].isdigit()
+    return start > 0 and end < len(text) and text[start - 1].isdigit() and text[end].isdigit()
 
 
 @dataclass(frozen=True)
@@ -147,6 +165,7 @@ class _Candidate:
     name_length: int
     written_as_is: bool
     chome: bool
+    exact: bool
     consumed: int
 
 
@@ -158,6 +177,8 @@ class TownIndex:
         self._as_written: dict[str, str] = {}
         self._oaza_toggled: dict[str, str] = {}
         self._chome: dict[str, dict[int, str]] = {}
+        # Geolonia's pseudo-town for places addressed by number alone (本庄市1234).
+        self._no_oaza = next((t for t in self.towns if t in _NO_OAZA), None)
         for town in self.towns:
             self._as_written.setdefault(_variant_key(town), town)
             other = town[2:] if town.startswith("大字") else "大字" + town
@@ -166,6 +187,7 @@ class TownIndex:
             number = kanji_to_int(match.group(2)) if match else None
             if match and number:
                 self._chome.setdefault(_variant_key(match.group(1)), {}).setdefault(number, town)
+        self._exact = frozenset(self.towns)
         keys = [*self._as_written, *self._oaza_toggled, *self._chome]
         self._longest = max((len(k) for k in keys), default=0)
 
@@ -179,18 +201,28 @@ class TownIndex:
         candidates: list[_Candidate] = []
         for length in range(min(self._longest, len(key)), 0, -1):
             prefix = key[:length]
+            if _CHOME_AFTER.match(text, length):
+                # 的場三丁目 when the gazetteer has no such 丁目 is not 大字的場: say the town is unknown.
+                continue
             if prefix in self._as_written:
-                candidates.append(_Candidate(self._as_written[prefix], length, True, False, length))
+                town = self._as_written[prefix]
+                exact = text[:length] == town
+                if not exact and text[:length] in self._exact:
+                    town, exact = text[:length], True
+                candidates.append(_Candidate(town, length, True, False, exact, length))
             if prefix in self._oaza_toggled:
-                candidates.append(_Candidate(self._oaza_toggled[prefix], length, False, False, length))
+                candidates.append(_Candidate(self._oaza_toggled[prefix], length, False, False, False, length))
             if prefix in self._chome:
                 digits = _LEADING_DIGITS.match(text, length)
+                # 南大塚3番地1 is a 地番 in 大字南大塚; only 南大塚3-1 reads the 3 as 三丁目.
+                if digits and text.startswith(_BANCHI_MARKS, digits.end()):
+                    digits = None
                 town = self._chome[prefix].get(int(digits.group())) if digits else None
                 if digits and town:
-                    candidates.append(_Candidate(town, length, True, True, digits.end()))
+                    candidates.append(_Candidate(town, length, True, True, False, digits.end()))
         if not candidates:
-            return None
-        best = max(candidates, key=lambda c: (c.name_length, c.written_as_is, c.chome))
+            return (self._no_oaza, 0) if self._no_oaza and text[:1].isdigit() else None
+        best = max(candidates, key=lambda c: (c.name_length, c.written_as_is, c.chome, c.exact))
         return best.town, best.consumed
 
 
@@ -233,7 +265,7 @@ def _split_block(rest: str) -> tuple[str | None, str | None]:
     return block, building
 
 
-def _city_forms(city: str) -> list[str]:
+def city_forms(city: str) -> list[str]:
     """How a municipality may be written: in full, without its 郡, or a designated city's ward alone."""
     forms = [city]
     without_gun = _GUN.sub("", city)
@@ -261,20 +293,23 @@ def split_address(
     if normalized is None:
         return AddressParts(None, None, None, None, None, None)
     index = towns if isinstance(towns, TownIndex) else _index_for(tuple(towns))
-    rest = _POSTAL.sub("", normalized)
+    rest = _POSTAL.sub("", _normalize_notation(text) or "")
 
+    # 鶴ケ島市 and 鶴ヶ島市 are one city: compare names by their variant keys (same length as the text).
+    rest_key = _variant_key(rest)
     written_prefecture: str | None = None
     if rest.startswith(prefecture):
-        written_prefecture, rest = prefecture, rest[len(prefecture) :]
+        written_prefecture, rest, rest_key = prefecture, rest[len(prefecture) :], rest_key[len(prefecture) :]
     else:
         other = _PREFECTURE.match(rest)
-        if other and not any(rest.startswith(form) for form in _city_forms(city)):
+        if other and not any(rest_key.startswith(_variant_key(form)) for form in city_forms(city)):
             return AddressParts(other.group(1), None, None, None, None, normalized)
 
     written_city: str | None = None
-    for form in _city_forms(city):
-        if rest.startswith(form):
+    for form in city_forms(city):
+        if rest_key.startswith(_variant_key(form)):
             written_city, rest = city, rest[len(form) :]
+            written_prefecture = prefecture
             break
 
     found = index.match(rest)
@@ -285,10 +320,13 @@ def split_address(
             # Towns end in 町 too, so a bare name is only read as a municipality after a prefecture.
             if guess and (written_prefecture or not guess.group(1).endswith(("町", "村"))):
                 other_city = guess.group(1)
-        return AddressParts(written_prefecture, written_city or other_city, None, None, None, normalized)
+        unmatched = normalize_address(rest[len(other_city) :] if other_city else rest)
+        return AddressParts(
+            written_prefecture, written_city or other_city, None, None, None, normalized, unmatched
+        )
 
     town, consumed = found
-    block, building = _split_block(rest[consumed:].lstrip("-"))
+    block, building = _split_block(_LEADING_SEPARATOR.sub("", rest[consumed:]))
     separator = " " if block and building and building[0].isdigit() else ""
     full = f"{prefecture}{city}{town}{block or ''}{separator}{building or ''}"
     return AddressParts(prefecture, city, town, block, building, full)

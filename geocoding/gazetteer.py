@@ -26,9 +26,9 @@ from tsunagu.errors import TsunaguError
 __all__ = [
     "EXTRACT_COLUMNS",
     "GEOCODE_COLUMNS",
-    "GeocodeSummary",
     "Gazetteer",
     "GazetteerError",
+    "GeocodeSummary",
     "extract_towns",
     "geocode_csv",
     "municipality_for_code",
@@ -76,7 +76,9 @@ def municipality_for_code(shared_dir: str | PathLike[str], code: str) -> tuple[s
         rows = list(csv.DictReader(handle))
     match = [row for row in rows if row["code"] == code]
     if not match:
-        raise GazetteerError(f"municipality code {code} is not in {CODE_TABLE}; use the 6-digit code (112011)")
+        raise GazetteerError(
+            f"municipality code {code} is not in {CODE_TABLE}; use the 6-digit code (112011)"
+        )
     prefecture, name = match[0]["todofuken"], match[0]["shikuchouson"]
     twins = [row["code"] for row in rows if (row["todofuken"], row["shikuchouson"]) == (prefecture, name)]
     if len(twins) > 1:
@@ -93,6 +95,12 @@ def municipality_for_code(shared_dir: str | PathLike[str], code: str) -> tuple[s
     ):
         if len(candidate) == 1:
             return prefecture, candidate[0]
+    wards = [c for c in cities if c.startswith(name)]
+    if wards:
+        raise GazetteerError(
+            f"{prefecture}{name} (code {code}) is a designated city: Geolonia lists its wards "
+            f"({', '.join(wards[:3])}, ...) separately, so build each ward's code"
+        )
     raise GazetteerError(
         f"{prefecture}{name} (code {code}) has no Geolonia file: it was created or renamed after the "
         "gazetteer snapshot (November 2023)"
@@ -187,7 +195,9 @@ class Gazetteer:
             raise GazetteerError(f"cannot read gazetteer {path}: {error}") from error
         missing = set(EXTRACT_COLUMNS) - set(frame.columns)
         if missing:
-            raise GazetteerError(f"gazetteer {path} lacks columns {sorted(missing)}; expected {EXTRACT_COLUMNS}")
+            raise GazetteerError(
+                f"gazetteer {path} lacks columns {sorted(missing)}; expected {EXTRACT_COLUMNS}"
+            )
         places = frame[["prefecture", "city"]].drop_duplicates()
         if len(places) != 1:
             raise GazetteerError(f"gazetteer {path} must hold one municipality, found {len(places)}")
@@ -255,8 +265,10 @@ class Gazetteer:
             return _Resolved(parts, "none", np.nan, np.nan, f"other municipality: {parts.city}")
         if parts.city == self.city:
             lat, lon = self.city_point
-            return _Resolved(parts, "city", lat, lon, f"unknown town: {parts.normalized}")
-        return _Resolved(parts, "none", np.nan, np.nan, f"unknown town, no city: {parts.normalized}")
+            rest = parts.unmatched
+            reason = f"unknown town: {rest}" if rest else "no town in address"
+            return _Resolved(parts, "city", lat, lon, reason)
+        return _Resolved(parts, "none", np.nan, np.nan, f"unknown town, no city: {parts.unmatched}")
 
     def geocode_frame(self, df: pd.DataFrame, address_column: str = "address") -> pd.DataFrame:
         """A copy of ``df`` with address parts, lat/lon, geocode_level and geocode_matched filled.
@@ -279,27 +291,29 @@ class Gazetteer:
 
         parts = [r[0] for r in resolved]
         for name in PART_COLUMNS:
-            parsed = column((getattr(p, name) for p in parts))
+            parsed = column(getattr(p, name) for p in parts)
             if name in out.columns:
                 existing = out[name].to_numpy(dtype=object)
                 parsed = np.where(pd.isna(parsed), existing, parsed)
             out[name] = parsed
         town_found = column((p.town is not None for p in parts), bool)
-        normalized = column((p.normalized for p in parts))
+        normalized = column(p.normalized for p in parts)
         original = out[address_column].to_numpy(dtype=object)
         out[address_column] = np.where(town_found, normalized, original)
 
         lat = column((r[2] for r in resolved), float)
         lon = column((r[3] for r in resolved), float)
-        level = column((r[1] for r in resolved))
-        matched = column((r[4] for r in resolved))
+        level = column(r[1] for r in resolved)
+        matched = column(r[4] for r in resolved)
 
         source_lat = _numeric(out, "lat")
         source_lon = _numeric(out, "lon")
         min_lon, min_lat, max_lon, max_lat = self.bounds(SOURCE_MARGIN_DEGREES)
         inside = source_lat.between(min_lat, max_lat) & source_lon.between(min_lon, max_lon)
         swapped = source_lon.between(min_lat, max_lat) & source_lat.between(min_lon, max_lon) & ~inside
-        inside, swapped = inside.to_numpy(), swapped.to_numpy()
+        # Points this stage computed earlier are not the source's: re-geocoding must give the same levels.
+        own = _previous_levels(out).to_numpy()
+        inside, swapped = inside.to_numpy() & ~own, swapped.to_numpy() & ~own
         lat = np.where(inside, source_lat, np.where(swapped, source_lon, lat))
         lon = np.where(inside, source_lon, np.where(swapped, source_lat, lon))
         level = np.where(inside | swapped, "source", level)
@@ -311,6 +325,13 @@ class Gazetteer:
         out["geocode_level"] = level
         out["geocode_matched"] = matched
         return out
+
+
+def _previous_levels(frame: pd.DataFrame) -> pd.Series:
+    """Rows whose lat/lon an earlier geocoding set (level town or city), as opposed to the source."""
+    if "geocode_level" not in frame.columns:
+        return pd.Series(False, index=frame.index)
+    return frame["geocode_level"].isin(["town", "city", "block"])
 
 
 def _numeric(frame: pd.DataFrame, column: str) -> pd.Series:
@@ -336,7 +357,9 @@ def _read_text(path: Path) -> str:
         try:
             return data.decode("cp932")
         except UnicodeDecodeError as error:
-            raise GazetteerError(f"{path} is neither UTF-8 nor Shift_JIS (cp932); save it as UTF-8") from error
+            raise GazetteerError(
+                f"{path} is neither UTF-8 nor Shift_JIS (cp932); save it as UTF-8"
+            ) from error
 
 
 def geocode_csv(

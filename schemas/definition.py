@@ -71,7 +71,7 @@ FIELDS: tuple[SchemaField, ...] = (
     SchemaField("postal_code", "string", "郵便番号", "Postal code NNN-NNNN.", pattern=r"^\d{3}-\d{4}$",
                 example="350-0043"),
     SchemaField("address", "string", "住所", "Normalized full address.",
-                example="埼玉県川越市新富町一丁目3番地1"),
+                example="埼玉県川越市新富町一丁目3-1"),
     SchemaField("prefecture", "string", "都道府県", "Prefecture.", example="埼玉県"),
     SchemaField("city", "string", "市区町村", "Municipality.", example="川越市"),
     SchemaField("town", "string", "町字", "Town (大字・町丁目) as in the gazetteer.", example="新富町一丁目"),

@@ -38,7 +38,10 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="6-digit 全国地方公共団体コード; repeat for several municipalities (default: 112011)",
     )
     parser.add_argument(
-        "--out", type=Path, default=REPO / "geocoding" / "data", help="output folder (default: geocoding/data)"
+        "--out",
+        type=Path,
+        default=REPO / "geocoding" / "data",
+        help="output folder (default: geocoding/data)",
     )
     return parser.parse_args(argv)
 
