@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from matching.keys import column, code_key, name_key, phone_key, town_key
+from matching.keys import code_key, column, name_key, phone_key, town_key
 
 RULES: tuple[str, ...] = ("provider_number", "name+town", "name+phone")
 SINGLE = "single"
@@ -60,7 +60,7 @@ def _rule_keys(keys: pd.DataFrame) -> dict[str, pd.Series]:
     """Each rule's group key per row (None where the rule does not apply)."""
     by_name_phone = _joined(keys["name_key"], keys["phone_key"])
     towns = keys["town_key"].groupby(by_name_phone, dropna=True).transform("nunique")
-    by_name_phone = by_name_phone.where(towns.reindex(keys.index).fillna(0) <= 1, None)
+    by_name_phone = by_name_phone.where(towns.fillna(0) <= 1, None)
     return {
         "provider_number": _joined(keys["corporate_key"], keys["provider_key"]),
         "name+town": _joined(keys["name_key"], keys["town_key"]),
@@ -87,11 +87,13 @@ def _components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
 
 def link(records: pd.DataFrame, keys: pd.DataFrame | None = None) -> Linkage:
     """Cluster labels (numbered by each cluster's first row) and the rule that linked each row."""
-    keys = match_keys(records) if keys is None else keys
-    n = len(records)
+    # Positional index inside: a caller's index may repeat, and every step below aligns on it.
+    frame = records.reset_index(drop=True)
+    keys = match_keys(frame) if keys is None else keys.reset_index(drop=True)
+    n = len(frame)
     lefts: list[np.ndarray] = []
     rights: list[np.ndarray] = []
-    rules = pd.Series(SINGLE, index=records.index, dtype=object)
+    rules = pd.Series(SINGLE, index=frame.index, dtype=object)
     # Reversed so the strongest rule is written last and wins.
     for rule, key in reversed(_rule_keys(keys).items()):
         codes, _ = pd.factorize(key, use_na_sentinel=True)
@@ -110,7 +112,10 @@ def link(records: pd.DataFrame, keys: pd.DataFrame | None = None) -> Linkage:
     else:
         roots = np.arange(n, dtype=np.int64)
     labels, _ = pd.factorize(roots)
-    return Linkage(labels=pd.Series(labels, index=records.index, dtype="int64", name="cluster"), rules=rules)
+    return Linkage(
+        labels=pd.Series(labels, index=records.index, dtype="int64", name="cluster"),
+        rules=pd.Series(rules.to_numpy(), index=records.index, name="match_rule"),
+    )
 
 
 def cluster(records: pd.DataFrame) -> pd.Series:

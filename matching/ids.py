@@ -43,11 +43,12 @@ def _as_text(series: pd.Series) -> pd.Series:
 def ensure_record_ids(records: pd.DataFrame) -> pd.DataFrame:
     """Give every row a ``source_record_id`` unique within its source, stable across runs."""
     require_columns(records, ("source_id", "name"), where="ensure_record_ids")
-    out = records.copy()
-    ids = _as_text(column(out, "source_record_id"))
+    # Positional index inside: a caller's index may repeat, and the steps below align on it.
+    frame = records.reset_index(drop=True)
+    ids = _as_text(column(frame, "source_record_id"))
     missing = ids.isna()
     if missing.any():
-        rows = out[missing]
+        rows = frame[missing]
         content = (
             rows["source_id"].astype(object).astype(str)
             + _SEP
@@ -57,10 +58,11 @@ def ensure_record_ids(records: pd.DataFrame) -> pd.DataFrame:
         )
         ids[missing] = map_distinct(content, lambda text: "h-" + _sha1(text)[:12])
     # A list that repeats a row (or an id) still needs one key per row; order decides, content is equal.
-    seen = pd.DataFrame({"s": out["source_id"].astype(object), "r": ids}).groupby(["s", "r"]).cumcount()
+    seen = pd.DataFrame({"s": frame["source_id"].astype(object), "r": ids}).groupby(["s", "r"]).cumcount()
     repeat = seen > 0
     ids[repeat] = ids[repeat] + "#" + (seen[repeat] + 1).astype(str)
-    out["source_record_id"] = ids
+    out = records.copy()
+    out["source_record_id"] = ids.to_numpy()
     return out
 
 
@@ -98,15 +100,19 @@ def _clean_registry(registry: pd.DataFrame | None) -> pd.DataFrame:
     return reg.dropna(subset=["source_id", "source_record_id", "resource_id"]).drop_duplicates(_KEY)
 
 
+def _resource_id(municipality_code: str, member_key: str) -> str:
+    return f"{municipality_code}-r-{_sha1(member_key)[:10]}"
+
+
 def _mint(member_keys: pd.Series, municipality_code: str, taken: set[str]) -> pd.Series:
     """New ids from each cluster's smallest member key; salted only if that id already means another."""
-    minted = member_keys.map(lambda k: f"{municipality_code}-r-{_sha1(k)[:10]}")
+    minted = member_keys.map(lambda key: _resource_id(municipality_code, key))
     clash = minted.isin(taken) | minted.duplicated()
     if clash.any():
         used = taken | set(minted[~clash])
         for label in member_keys[clash].sort_values().index:
             salt = 2
-            while (candidate := f"{municipality_code}-r-{_sha1(f'{member_keys[label]}#{salt}')[:10]}") in used:
+            while (candidate := _resource_id(municipality_code, f"{member_keys[label]}#{salt}")) in used:
                 salt += 1
             minted[label] = candidate
             used.add(candidate)
@@ -146,13 +152,15 @@ def assign_resource_ids(
         .sort_values(["resource_id", "n", "first_key"], ascending=[True, False, True])
         .drop_duplicates("resource_id")
     )
-    claims["age"] = claims["resource_id"].map(reg.groupby("resource_id")["first_seen_at"].min())
-    claims = claims.sort_values(["cluster", "age", "resource_id"], na_position="last")
+    ages = reg.groupby("resource_id", as_index=False)["first_seen_at"].min()
+    claims = claims.merge(ages, on="resource_id", how="left").sort_values(
+        ["cluster", "first_seen_at", "resource_id"], na_position="last"
+    )
     kept = claims.drop_duplicates("cluster")
     cluster_ids = pd.Series(kept["resource_id"].to_numpy(), index=kept["cluster"].to_numpy(), dtype=object)
     merged_away = claims[~claims.index.isin(kept.index)]
     superseded = dict(
-        zip(merged_away["resource_id"], merged_away["cluster"].map(cluster_ids), strict=True)
+        zip(merged_away["resource_id"], cluster_ids.reindex(merged_away["cluster"].to_numpy()), strict=True)
     )
 
     smallest = members.groupby("cluster")["member_key"].min()
@@ -160,13 +168,14 @@ def assign_resource_ids(
     taken = set(reg["resource_id"]) | set(cluster_ids)
     cluster_ids = pd.concat([cluster_ids, _mint(fresh, municipality_code, taken)])
 
-    known["resource_id"] = known["cluster"].map(cluster_ids)
+    known["resource_id"] = cluster_ids.reindex(known["cluster"].to_numpy()).to_numpy()
     known["first_seen_at"] = known["first_seen_at"].fillna(seen_now)
     absent = reg.merge(members[_KEY], on=_KEY, how="left", indicator=True)
     absent = absent[absent["_merge"] == "left_only"].drop(columns="_merge")
     absent["resource_id"] = absent["resource_id"].replace(superseded)
     new_registry = (
         pd.concat([absent, known.loc[:, list(REGISTRY_COLUMNS)]], ignore_index=True)
+        .drop_duplicates(_KEY)
         .sort_values(_KEY, ignore_index=True)
         .astype({"source_id": object, "source_record_id": object, "resource_id": object})
     )
@@ -174,5 +183,6 @@ def assign_resource_ids(
 
     out = records.copy()
     out["resource_id"] = known["resource_id"].to_numpy()
-    out["first_seen_at"] = out["resource_id"].map(first_seen)
+    # reindex, not map: Series.map with a datetime mapper fails on an empty frame (pandas 3).
+    out["first_seen_at"] = first_seen.reindex(out["resource_id"].to_numpy()).to_numpy()
     return Assignment(records=out, registry=new_registry, superseded=superseded)

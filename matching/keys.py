@@ -3,10 +3,10 @@
 Normalization runs once per distinct value (cached), so a city's thousands of rows cost only as much as
 their distinct spellings. Decisions:
 
-- Corporate-form marks become one short token each and stay where they were written (前株 and 後株 are
-  different registered names): 株式会社 / ㈱ / (株) / （株） → 株, 有限会社 / ㈲ → 有, 社会福祉法人 / (福) →
-  福, 特定非営利活動法人 / NPO法人 / (特非) → npo, and likewise for 合同会社, 医療法人, 一般・公益 社団・財団法人
-  and 学校法人.
+- Corporate-form marks become one short token each and stay where they were written (前株 and 後株
+  are different registered names): 株式会社 / ㈱ / (株) / （株） → 株, 有限会社 / ㈲ → 有,
+  社会福祉法人 / (福) → 福, 特定非営利活動法人 / NPO法人 / (特非) → npo, and likewise for 合同会社,
+  医療法人, 一般・公益 社団・財団法人 and 学校法人.
 - A dash between two kana is a long-vowel mark typed with the wrong key (サ-ビス → サービス); any other dash,
   whitespace (U+3000 included), punctuation or symbol is dropped. ー itself is a letter and is kept.
 - Hiragana becomes katakana, and the small ヶ / ヵ become ケ / カ (霞ヶ関 = 霞ケ関). 霞が関 stays different:
@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from tsunagu.errors import TsunaguError
+
 
 class MatchInputError(TsunaguError):
     """The records given to matching lack a column it needs; the message names the column."""

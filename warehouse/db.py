@@ -199,7 +199,7 @@ class Warehouse:
     def apply_resources(
         self, resources: pd.DataFrame, registry: pd.DataFrame, lineage: pd.DataFrame, now: datetime
     ) -> dict[str, int]:
-        """Load golden records: keep history (valid_from/valid_to), add registry rows, replace lineage."""
+        """Load golden records keeping history (valid_from/valid_to); replace the registry and lineage."""
         now = utc_naive(now)
         resources = resources.copy()
         resources["content_hash"] = content_hash(resources)
@@ -224,11 +224,11 @@ class Warehouse:
             )
             con.execute("DELETE FROM resources")
             self.insert_frame(con, "resources", resources)
-            known = con.execute("SELECT source_id, source_record_id FROM resource_registry").df()
-            fresh = registry.merge(known, on=["source_id", "source_record_id"], how="left", indicator=True)
-            fresh = fresh[fresh["_merge"] == "left_only"].drop(columns="_merge")
-            self.insert_frame(con, "resource_registry", fresh[["source_id", "source_record_id", "resource_id",
-                                                                "first_seen_at"]])
+            # matching returns the whole registry, incl. rows it moved to a surviving id after a merge
+            con.execute("DELETE FROM resource_registry")
+            self.insert_frame(
+                con, "resource_registry", registry[["source_id", "source_record_id", "resource_id", "first_seen_at"]]
+            )
             con.execute("DELETE FROM lineage")
             self.insert_frame(con, "lineage", lineage)
         return {"added": len(added), "changed": len(changed), "removed": len(removed), "total": len(new)}
