@@ -14,7 +14,6 @@ import pandas as pd
 
 from schemas.definition import FieldType
 
-BOM = "\ufeff"
 ISO_SECONDS = "%Y-%m-%dT%H:%M:%SZ"
 
 
@@ -36,7 +35,15 @@ def _number_text(series: pd.Series, *, integer: bool) -> pd.Series:
 def _join_lists(series: pd.Series) -> pd.Series:
     if series.dtype != object:
         return series
-    return series.map(lambda v: ";".join(map(str, v)) if isinstance(v, list | tuple) else v)
+    return series.map(_cell_text)
+
+
+def _cell_text(value: Any) -> Any:
+    if isinstance(value, list | tuple):
+        return ";".join(map(str, value))
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return value
 
 
 def as_text(series: pd.Series, kind: FieldType, *, multi: bool = False) -> pd.Series:
@@ -60,8 +67,13 @@ def as_text(series: pd.Series, kind: FieldType, *, multi: bool = False) -> pd.Se
         text = parsed.dt.strftime(ISO_SECONDS).where(parsed.notna()).astype("string")
         text = _fallback(text, parsed.notna(), series)
     else:
-        if pd.api.types.is_float_dtype(series.dtype):
-            text = _number_text(series, integer=bool((series.dropna() % 1 == 0).all()))
+        inferred = pd.api.types.infer_dtype(series, skipna=True)
+        if inferred in ("floating", "integer", "mixed-integer-float"):
+            # An id or code that travelled as a number: 12.0 is published as "12".
+            numbers = pd.to_numeric(series, errors="coerce")
+            text = _number_text(series, integer=bool((numbers.dropna() % 1 == 0).all()))
+        elif inferred == "mixed":
+            text = series.map(_cell_text).astype("string")
         else:
             text = (_join_lists(series) if multi else series).astype("string")
     return text.mask(text == "")
@@ -74,6 +86,15 @@ def iso(value: Any) -> str | None:
     stamp = pd.Timestamp(value)
     stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
     return stamp.strftime(ISO_SECONDS)
+
+
+def jst(value: Any) -> str | None:
+    """A timestamp as Japan time for people reading the pages, None when unknown."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    stamp = pd.Timestamp(value)
+    stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp
+    return stamp.tz_convert("Asia/Tokyo").strftime("%Y-%m-%d %H:%M")
 
 
 def utc_now() -> datetime:
@@ -129,12 +150,11 @@ def sha256_file(path: Path) -> str:
 
 def human_size(size: int) -> str:
     """Bytes as a short size for download links."""
-    value = float(size)
-    for unit in ("B", "KB", "MB"):
-        if value < 1024 or unit == "MB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{value:.1f} GB"
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
 
 
 def municipality_dict(municipality: Mapping[str, Any] | Any) -> dict[str, str]:

@@ -23,6 +23,12 @@ def _fields(names: Iterable[str] | None) -> list[SchemaField]:
     return list(FIELDS) if names is None else [FIELD_BY_NAME[n] for n in names]
 
 
+def _full_match(pattern: str) -> str:
+    """A regex as Table Schema wants it: matching the whole cell (so a prefix rule gains ``.*``)."""
+    core = pattern.removeprefix("^")
+    return core.removesuffix("$") if core.endswith("$") else core + ".*"
+
+
 def table_schema(names: Iterable[str] | None = None) -> dict[str, Any]:
     """The Frictionless Table Schema for the given columns (all fields by default), in that order."""
     out: list[dict[str, Any]] = []
@@ -39,7 +45,7 @@ def table_schema(names: Iterable[str] | None = None) -> dict[str, Any]:
         if f.required:
             constraints["required"] = True
         if f.pattern and not f.multi:
-            constraints["pattern"] = f.pattern.removeprefix("^").removesuffix("$")
+            constraints["pattern"] = _full_match(f.pattern)
         if f.enum and not f.multi:
             constraints["enum"] = list(f.enum)
         if f.minimum is not None:
