@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlparse
 import pandas as pd
 from charset_normalizer import from_bytes
 
-from connectors.http import HttpClient, Response
+from connectors.http import HttpClient, Response, local_path, read_file
 from tsunagu.config import SourceConfig
 from tsunagu.errors import ParseError
 
@@ -46,7 +46,7 @@ class Extracted:
     warnings: list[str] = field(default_factory=list)
 
 
-Fetcher = Callable[[SourceConfig, str, "HttpClient | None"], Payload]
+Fetcher = Callable[[SourceConfig, str, HttpClient | None], Payload]
 Parser = Callable[[SourceConfig, Payload], Extracted]
 
 # Filled by connectors/__init__.py, so that a kind's module can import this one without a cycle.
@@ -75,8 +75,11 @@ def fetch_location(source: SourceConfig, location: str, client: HttpClient | Non
     """Read one path, file:// URL or http(s) URL into a Payload."""
     if client is not None:
         return make_payload(source, client.open(location, source_id=source.id))
+    path = local_path(location)
+    if path is not None:
+        return make_payload(source, read_file(path, source_id=source.id))
     with HttpClient() as own:
-        return make_payload(source, own.open(location, source_id=source.id))
+        return make_payload(source, own.get(location, source_id=source.id))
 
 
 def make_payload(source: SourceConfig, response: Response) -> Payload:
@@ -94,6 +97,9 @@ def make_payload(source: SourceConfig, response: Response) -> Payload:
     )
 
 
+DATA_EXTENSIONS = frozenset(
+    {".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".json", ".html", ".htm", ".xml"}
+)
 _KIND_EXTENSION = {"csv": ".csv", "excel": ".xlsx", "html": ".html", "json_api": ".json", "ckan": ".json"}
 _CONTENT_TYPE_EXTENSION = {
     "text/html": ".html",
@@ -113,13 +119,17 @@ def payload_filename(location: str, headers: dict[str, str], kind: str) -> str:
     if match:
         return PurePosixPath(unquote(match.group(1) or match.group(2)).strip()).name
     parsed = urlparse(location)
-    path = parsed.path if parsed.scheme in ("http", "https", "file") else location.replace("\\", "/")
-    name = PurePosixPath(unquote(path)).name
-    if "." in name:
+    if parsed.scheme not in ("http", "https"):
+        path = unquote(parsed.path) if parsed.scheme == "file" else location.replace("\\", "/")
+        return PurePosixPath(path).name
+    name = "" if parsed.path.endswith("/") else PurePosixPath(unquote(parsed.path)).name
+    suffix = PurePosixPath(name).suffix.lower()
+    if suffix in DATA_EXTENSIONS:
         return name
+    # A script URL (download.php?id=3, /list/): name it by what came back.
     content_type = lower.get("content-type", "").split(";")[0].strip().lower()
-    extension = _CONTENT_TYPE_EXTENSION.get(content_type) or _KIND_EXTENSION.get(kind, "")
-    return (name or "index") + extension
+    extension = _CONTENT_TYPE_EXTENSION.get(content_type) or _KIND_EXTENSION.get(kind, suffix)
+    return (PurePosixPath(name).stem or "index") + extension
 
 
 def parse_error(payload: Payload, message: str) -> ParseError:
@@ -130,8 +140,10 @@ def parse_error(payload: Payload, message: str) -> ParseError:
 # --- text decoding -----------------------------------------------------------------------------
 
 # Strict Shift_JIS lacks the vendor characters real files carry (①, ㈱, 髙), so every alias means cp932.
-_CP932_ALIASES = {"shift_jis", "shift-jis", "sjis", "s_jis", "s-jis", "x-sjis", "ms932", "ms_kanji", "windows-31j"}
-_CP932_ALIASES |= {"csshiftjis", "cp932", "mskanji"}
+_CP932_ALIASES = frozenset(
+    {"shift_jis", "shift-jis", "sjis", "s_jis", "s-jis", "x-sjis", "csshiftjis", "ms932", "ms_kanji"}
+    | {"mskanji", "windows-31j", "cp932"}
+)
 
 
 def codec_name(encoding: str) -> str:
@@ -146,8 +158,10 @@ def codec_name(encoding: str) -> str:
     return "cp932" if name == "shift_jis" else name
 
 
-def decode_text(payload: Payload, encoding: str = "auto", *, declared: Sequence[str] = ()) -> tuple[str, list[str]]:
-    """Decode a payload: a BOM wins, then an explicit encoding, then declared labels, UTF-8, cp932, detection."""
+def decode_text(
+    payload: Payload, encoding: str = "auto", *, declared: Sequence[str] = ()
+) -> tuple[str, list[str]]:
+    """Decode bytes: a BOM wins, then an explicit encoding, then declared labels, UTF-8, cp932, detection."""
     content = payload.content
     warnings: list[str] = []
     if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -224,10 +238,10 @@ def clean_header(value: object) -> str:
 
 
 def clean_cell(value: str | None) -> str | None:
-    """A cell's text stripped of surrounding whitespace (ideographic space too); empty means None."""
+    """A cell's text, trimmed (ideographic spaces too), line ends as \\n; empty means None."""
     if value is None:
         return None
-    text = value.strip()
+    text = value.strip().replace("\r\n", "\n").replace("\r", "\n")
     return text or None
 
 
@@ -241,7 +255,9 @@ def flatten_header(parts: Sequence[object]) -> str:
     return "_".join(names)
 
 
-_LOST_CHARACTER = re.compile(r"\?(?=[\u3005\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f])")
+_LOST_CHARACTER = re.compile(
+    r"\?(?=[\u3005\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f])"
+)
 
 
 def build_frame(
@@ -261,6 +277,8 @@ def build_frame(
     columns = _unique([names[i] or f"column_{i + 1}" for i in keep], warnings)
     frame = pd.DataFrame([[row[i] for i in keep] for row in matrix], columns=columns, dtype=object)
     frame[ROW] = pd.Series([number for number, _ in rows], dtype="int64")
+    if not rows:
+        warnings.append("the header has no records below it")
     _warn_lost_characters(frame, columns, warnings)
     return frame
 

@@ -4,10 +4,10 @@ Asset keys are ``[stage, department, source]`` and each department is a group, s
 shows every department's lists side by side; the city-wide stages follow.
 """
 
-from __future__ import annotations
 
 from datetime import timedelta
 
+# No `from __future__ import annotations`: Dagster reads the context and resource type hints at runtime.
 import dagster as dg
 
 from pipelines import steps

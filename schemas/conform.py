@@ -218,7 +218,8 @@ def _schema_problems(out: pd.DataFrame, rows: pd.Series, mapping: dict[str, str]
         schema.validate(checked, lazy=True)
     except pa.errors.SchemaErrors as exc:
         cases = exc.failure_cases.dropna(subset=["index"])
-        cases = cases[cases["column"].isin(present)]
+        # emptiness of required fields is reported once, by _required_problems, with a clearer message
+        cases = cases[cases["column"].isin(present) & (cases["check"] != "not_nullable")]
         if cases.empty:
             return []
         position = {idx: i for i, idx in enumerate(out.index)}

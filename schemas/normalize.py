@@ -605,11 +605,11 @@ def recruiting(value: object) -> str | None:
 _CONSENT_WORDS = {
     True: (
         "希望する", "希望", "掲載を希望する", "可", "掲載可", "公開可", "○", "〇", "◯", "はい", "掲載する",
-        "公開", "公開する", "同意する", "同意", "yes", "y", "true", "1",
+        "公開", "公開する", "同意する", "同意", "要", "yes", "y", "true", "1",
     ),
     False: (
         "希望しない", "掲載を希望しない", "不可", "掲載不可", "公開不可", "×", "✕", "✗", "x", "いいえ",
-        "掲載しない", "非公開", "公開しない", "同意しない", "no", "n", "false", "0",
+        "掲載しない", "非公開", "公開しない", "同意しない", "否", "拒否", "no", "n", "false", "0",
     ),
 }  # fmt: skip
 _CONSENT_EXACT = {_flag_key(word): answer for answer, words in _CONSENT_WORDS.items() for word in words}

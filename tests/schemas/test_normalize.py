@@ -532,6 +532,8 @@ def test_recruiting(value: str, expected: str) -> None:
         ("×", False),
         ("いいえ", False),
         ("非公開", False),
+        ("否", False),  # 可/否 forms: the one-kanji refusal
+        ("要", True),  # 要/否 forms
         ("no", False),
         ("false", False),
         ("0", False),
