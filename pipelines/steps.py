@@ -67,7 +67,14 @@ class RunContext:
     def http(self) -> HttpClient:
         """The shared HTTP client, made on first use."""
         if self.client is None:
-            self.client = HttpClient(contact=self.config.staff_email or None)
+            http = self.config.http
+            self.client = HttpClient(
+                contact=self.config.staff_email or None,
+                connect_timeout=http.connect_timeout,
+                read_timeout=http.read_timeout,
+                retries=http.retries,
+                backoff=http.backoff,
+            )
         return self.client
 
 

@@ -181,6 +181,15 @@ class Department(_Model):
     sources: tuple[SourceConfig, ...] = Field(min_length=1)
 
 
+class HttpSettings(_Model):
+    """How politely and patiently sources on the web are fetched."""
+
+    connect_timeout: float = Field(default=10.0, gt=0, description="seconds to wait for a connection")
+    read_timeout: float = Field(default=60.0, gt=0, description="seconds to wait for data")
+    retries: int = Field(default=3, ge=0, le=10, description="retries on connection errors, 429 and 5xx")
+    backoff: float = Field(default=1.0, ge=0, description="first retry delay in seconds, doubled each time")
+
+
 class CityConfig(_Model):
     """A municipality's whole departments config."""
 
@@ -188,6 +197,7 @@ class CityConfig(_Model):
     base_dir: str = Field(default=".", description="folder that relative source locations start from")
     staff_email: str = Field(default="", description="the data team, copied on escalations")
     timezone: str = "Asia/Tokyo"
+    http: HttpSettings = Field(default_factory=HttpSettings)
     districts: dict[str, tuple[str, ...]] = Field(
         default_factory=dict, description="district (地区) -> town names it holds"
     )
