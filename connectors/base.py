@@ -97,9 +97,7 @@ def make_payload(source: SourceConfig, response: Response) -> Payload:
     )
 
 
-DATA_EXTENSIONS = frozenset(
-    {".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".json", ".html", ".htm", ".xml"}
-)
+DATA_EXTENSIONS = frozenset({".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".json", ".html", ".htm", ".xml"})
 _KIND_EXTENSION = {"csv": ".csv", "excel": ".xlsx", "html": ".html", "json_api": ".json", "ckan": ".json"}
 _CONTENT_TYPE_EXTENSION = {
     "text/html": ".html",
@@ -158,9 +156,7 @@ def codec_name(encoding: str) -> str:
     return "cp932" if name == "shift_jis" else name
 
 
-def decode_text(
-    payload: Payload, encoding: str = "auto", *, declared: Sequence[str] = ()
-) -> tuple[str, list[str]]:
+def decode_text(payload: Payload, encoding: str = "auto", *, declared: Sequence[str] = ()) -> tuple[str, list[str]]:
     """Decode bytes: a BOM wins, then an explicit encoding, then declared labels, UTF-8, cp932, detection."""
     content = payload.content
     warnings: list[str] = []
@@ -255,9 +251,7 @@ def flatten_header(parts: Sequence[object]) -> str:
     return "_".join(names)
 
 
-_LOST_CHARACTER = re.compile(
-    r"\?(?=[\u3005\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f])"
-)
+_LOST_CHARACTER = re.compile(r"\?(?=[\u3005\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f])")
 
 
 def build_frame(

@@ -24,14 +24,10 @@ def parse_text(payload: Payload, text: str, warnings: list[str]) -> Extracted:
         # Record numbers, not line numbers: quoted cells may hold line breaks, and spreadsheets count records.
         records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as exc:
-        raise parse_error(
-            payload, f"not readable as CSV: {exc}; open it in a spreadsheet and save again"
-        ) from None
+        raise parse_error(payload, f"not readable as CSV: {exc}; open it in a spreadsheet and save again") from None
     filled = [(number, record) for number, record in enumerate(records, start=1) if _count(record)]
     if not filled:
-        raise parse_error(
-            payload, "the file has no header row (it is empty); ask the department to resend it"
-        )
+        raise parse_error(payload, "the file has no header row (it is empty); ask the department to resend it")
     blank = len(records) - len(filled)
     # Header: the first non-blank row, unless it and a few after it hold one cell each above a wider row —
     # then those are title lines (「…一覧（令和7年4月1日現在）」), as in CSVs saved from titled sheets.
@@ -39,9 +35,7 @@ def parse_text(payload: Payload, text: str, warnings: list[str]) -> Extracted:
     titles = [cell for _, record in filled[:start] for cell in record if cell.strip()]
     as_of = next((found for found in map(find_as_of, titles) if found), None)
     header = filled[start][1]
-    rows: list[tuple[int, list[str | None]]] = [
-        (number, list(record)) for number, record in filled[start + 1 :]
-    ]
+    rows: list[tuple[int, list[str | None]]] = [(number, list(record)) for number, record in filled[start + 1 :]]
     if blank:
         warnings.append(f"{blank} blank row(s) skipped")
     return Extracted(frame=build_frame(header, rows, warnings), as_of=as_of, warnings=warnings)

@@ -74,9 +74,7 @@ def _pick(payload: Payload, sheets: list[SheetRef], wanted: str | int) -> Sheet:
     elif wanted in names:
         return sheets[names.index(wanted)][2]()
     listed = ", ".join(f"{i}: {name!r}" for i, name in enumerate(names))
-    raise parse_error(
-        payload, f"sheet {wanted!r} not found (the workbook has {listed}); fix excel.sheet in the config"
-    )
+    raise parse_error(payload, f"sheet {wanted!r} not found (the workbook has {listed}); fix excel.sheet in the config")
 
 
 def read_workbook(payload: Payload) -> list[SheetRef]:
@@ -101,9 +99,7 @@ def _xlsx_sheets(payload: Payload) -> list[SheetRef]:
     try:
         book = openpyxl.load_workbook(io.BytesIO(payload.content), data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
-        raise parse_error(
-            payload, f"not a readable .xlsx workbook ({exc}); ask the department to resend it"
-        ) from None
+        raise parse_error(payload, f"not a readable .xlsx workbook ({exc}); ask the department to resend it") from None
 
     def loader(ws: Worksheet) -> Callable[[], Sheet]:
         def load() -> Sheet:
@@ -114,9 +110,7 @@ def _xlsx_sheets(payload: Payload) -> list[SheetRef]:
                 cells.append([text for text, _ in texts])
                 textual.append([is_text for _, is_text in texts])
             hidden = {number - 1 for number, dim in ws.row_dimensions.items() if dim.hidden}
-            merges = [
-                (m.min_row - 1, m.min_col - 1, m.max_row - 1, m.max_col - 1) for m in ws.merged_cells.ranges
-            ]
+            merges = [(m.min_row - 1, m.min_col - 1, m.max_row - 1, m.max_col - 1) for m in ws.merged_cells.ranges]
             return Sheet(ws.title, cells, textual, hidden, merges)
 
         return load
@@ -165,9 +159,7 @@ def _xls_sheets(payload: Payload) -> list[SheetRef]:
             cells: list[list[str | None]] = []
             textual: list[list[bool]] = []
             for r in range(sheet.nrows):
-                texts = [
-                    cell_text(value(sheet, r, c), number_format(sheet, r, c)) for c in range(sheet.ncols)
-                ]
+                texts = [cell_text(value(sheet, r, c), number_format(sheet, r, c)) for c in range(sheet.ncols)]
                 cells.append([text for text, _ in texts])
                 textual.append([is_text for _, is_text in texts])
             hidden = {r for r, info in sheet.rowinfo_map.items() if info.hidden}
@@ -385,8 +377,4 @@ def _data_rows(
 
 def _is_note(row: list[str | None], filled: list[int], first_col: int) -> bool:
     """A note under the table: one cell, in the first column, starting with ※ or 注."""
-    return (
-        len(filled) == 1
-        and filled[0] <= first_col
-        and (row[filled[0]] or "").lstrip().startswith(NOTE_PREFIXES)
-    )
+    return len(filled) == 1 and filled[0] <= first_col and (row[filled[0]] or "").lstrip().startswith(NOTE_PREFIXES)

@@ -103,11 +103,7 @@ def _table_records(
             f"the page layout changed: html.table selector {options.table!r} finds no table; "
             "open the page and update the selector in the departments config",
         )
-    trs = [
-        tr
-        for tr in table.find_all("tr")
-        if tr.find_parent("table") is table and tr.find_parent("tfoot") is None
-    ]
+    trs = [tr for tr in table.find_all("tr") if tr.find_parent("table") is table and tr.find_parent("tfoot") is None]
     grid = _grid(trs)
     head = _header_count(trs)
     width = max((len(row) for row in grid), default=0)
@@ -233,9 +229,7 @@ def _block_records(
     values: list[list[str | None]] = [[] for _ in blocks]
     for name, spec in options.fields.items():
         match = _FIELD.match(spec)
-        selector, attr = (
-            (match.group("selector").strip(), match.group("attr")) if match else (spec.strip(), None)
-        )
+        selector, attr = (match.group("selector").strip(), match.group("attr")) if match else (spec.strip(), None)
         found_any = False
         for i, block in enumerate(blocks):
             elements = [block] if not selector else _select(payload, block, selector, f"html.fields.{name}")
@@ -282,8 +276,6 @@ def _as_of(payload: Payload, soup: BeautifulSoup, options: HtmlOptions, warnings
             dates = find_dates(text)
             if dates:
                 return find_updated(text) or dates[0][0]
-            warnings.append(
-                f"html.as_of {options.as_of!r} holds no date ({text[:40]!r}); searched the page text"
-            )
+            warnings.append(f"html.as_of {options.as_of!r} holds no date ({text[:40]!r}); searched the page text")
     body = soup.body or soup
     return find_updated(" ".join(body.get_text(" ").split()))

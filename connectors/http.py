@@ -19,9 +19,7 @@ from tsunagu.errors import FetchError
 USER_AGENT = "Tsunagu/0.1"
 MAX_BYTES = 100 * 1024 * 1024
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
-_MOVED = (
-    "the page may have moved — check the URL in the departments config, or ask the department for the new one"
-)
+_MOVED = "the page may have moved — check the URL in the departments config, or ask the department for the new one"
 STATUS_HINTS = {
     404: _MOVED,
     410: _MOVED,
@@ -69,9 +67,7 @@ class HttpClient:
     def __enter__(self) -> HttpClient:
         return self
 
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         self.close()
 
     def close(self) -> None:
@@ -124,9 +120,7 @@ class HttpClient:
                 )
             if response.status_code >= 400:
                 hint = STATUS_HINTS.get(response.status_code, "check the URL in the departments config")
-                raise FetchError(
-                    source_id, f"HTTP {response.status_code} {response.reason}; {hint}", location=url
-                )
+                raise FetchError(source_id, f"HTTP {response.status_code} {response.reason}; {hint}", location=url)
             content = self._read_capped(response, source_id, url)
         response_headers = dict(response.headers)
         return Response(

@@ -45,11 +45,7 @@ def records_at(payload: Payload, document: Any, path: str) -> list[Any]:
             current = current[int(step)]
         else:
             here = ".".join(walked) or "the top level"
-            keys = (
-                ", ".join(map(str, list(current)[:20]))
-                if isinstance(current, dict)
-                else type(current).__name__
-            )
+            keys = ", ".join(map(str, list(current)[:20])) if isinstance(current, dict) else type(current).__name__
             raise parse_error(
                 payload,
                 f"json.record_path {path!r}: no {step!r} at {here} (found: {keys}); the API may have "

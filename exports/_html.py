@@ -90,8 +90,7 @@ def page(title: str, body: str, *, nav: bool = True, current: str = "") -> str:
     if nav:
         here = ' aria-current="page"'
         items = "".join(
-            f'<li><a href="{href}"{here if href == current else ""}>{e(label)}</a></li>'
-            for href, label in NAV
+            f'<li><a href="{href}"{here if href == current else ""}>{e(label)}</a></li>' for href, label in NAV
         )
         links = f'<nav aria-label="サイト内 / Site">\n<ul>{items}</ul>\n</nav>'
     return (

@@ -174,9 +174,7 @@ def department_freshness(source_freshness: pd.DataFrame) -> pd.DataFrame:
     keys = ["department_id"]
     worst = frame.sort_values(["_rank", "age_days"], ascending=[False, False], na_position="first")
     first = worst.drop_duplicates("department_id").set_index("department_id")
-    counts = pd.crosstab(frame["department_id"], frame["status"]).reindex(
-        columns=list(STATUS_ORDER), fill_value=0
-    )
+    counts = pd.crosstab(frame["department_id"], frame["status"]).reindex(columns=list(STATUS_ORDER), fill_value=0)
     grouped = frame.groupby(keys, sort=True)
     out = pd.DataFrame(
         {
@@ -317,14 +315,9 @@ def write_freshness(
     paths = {name: out_dir / name for name in ("freshness.json", "freshness.csv", "freshness.html")}
     write_json(
         paths["freshness.json"],
-        freshness_document(
-            source_df, dept_df, as_of=as_of, municipality=municipality, generated_at=generated_at
-        ),
+        freshness_document(source_df, dept_df, as_of=as_of, municipality=municipality, generated_at=generated_at),
     )
-    records = [
-        _source_record(row)
-        for row in source_df.sort_values(["department_id", "source_id"]).to_dict("records")
-    ]
+    records = [_source_record(row) for row in source_df.sort_values(["department_id", "source_id"]).to_dict("records")]
     for record in records:
         ok = record["last_attempt_ok"]
         record["last_attempt_ok"] = None if ok is None else ("true" if ok else "false")

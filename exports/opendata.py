@@ -393,9 +393,7 @@ def validate_package(release_dir: Path) -> dict[str, Any]:
     return {
         "valid": bool(report.valid),
         "errors": errors,
-        "resources": {
-            task.name: {"valid": task.valid, "rows": task.stats.get("rows")} for task in report.tasks
-        },
+        "resources": {task.name: {"valid": task.valid, "rows": task.stats.get("rows")} for task in report.tasks},
         "seconds": report.stats.get("seconds"),
     }
 

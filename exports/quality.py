@@ -66,8 +66,7 @@ def quality_html(frame: pd.DataFrame, *, municipality: Mapping[str, Any] | Any) 
             for r in rows.to_dict("records")
         )
         groups.append(
-            f'<tbody><tr><th scope="rowgroup" colspan="6">{e(department)}（{len(rows)}件）</th></tr>'
-            f"{cells}</tbody>"
+            f'<tbody><tr><th scope="rowgroup" colspan="6">{e(department)}（{len(rows)}件）</th></tr>{cells}</tbody>'
         )
     more = (
         f'<p class="note">最初の{_HTML_ROW_LIMIT}件を表示しています。全件は'

@@ -147,9 +147,7 @@ def write_release(
 ) -> ReleaseResult:
     """Write ``releases/<release_id>/``, validate its data package, then replace ``latest/`` atomically."""
     if not _RELEASE_ID.match(release_id):
-        raise ValueError(
-            f"release_id {release_id!r} must be letters, digits, '.', '_' or '-' (a folder name)"
-        )
+        raise ValueError(f"release_id {release_id!r} must be letters, digits, '.', '_' or '-' (a folder name)")
     muni = municipality_dict(municipality)
     rows = public_rows(resources)
     guard(guard_previous_count, rows.published, min_ratio=guard_min_ratio)

@@ -32,9 +32,7 @@ class Download:
 def _count_table(caption: str, label: str, counts: pd.Series) -> str:
     if counts.empty:
         return ""
-    rows = "".join(
-        f'<tr><th scope="row">{e(key)}</th><td class="num">{int(n)}</td></tr>' for key, n in counts.items()
-    )
+    rows = "".join(f'<tr><th scope="row">{e(key)}</th><td class="num">{int(n)}</td></tr>' for key, n in counts.items())
     return (
         f'<table><caption>{e(caption)}</caption><thead><tr><th scope="col">{e(label)}</th>'
         f'<th scope="col">件数 / Records</th></tr></thead><tbody>{rows}</tbody></table>'
@@ -92,9 +90,7 @@ def index_html(
     muni = municipality_dict(municipality)
     title = f"{muni['name']} 社会資源オープンデータ"
     by_type = text["resource_type"].value_counts(dropna=True).sort_index()
-    by_field = (
-        text["field"].str.split(MULTI_SEPARATOR).explode().str.strip().dropna().value_counts().sort_index()
-    )
+    by_field = text["field"].str.split(MULTI_SEPARATOR).explode().str.strip().dropna().value_counts().sort_index()
     download_rows = "".join(
         f'<tr><th scope="row"><a href="{e(d.name)}"{"" if d.name.endswith(".html") else " download"}>'
         f"{e(d.name)}</a></th><td>{e(d.title)}</td>"
@@ -105,9 +101,7 @@ def index_html(
         freshness_departments["status"].value_counts() if len(freshness_departments) else pd.Series(dtype=int)
     )
     summary = "".join(
-        f"<li>{badge(s)} {int(status_counts.get(s, 0))}課</li>"
-        for s in STATUS_ORDER
-        if status_counts.get(s, 0)
+        f"<li>{badge(s)} {int(status_counts.get(s, 0))}課</li>" for s in STATUS_ORDER if status_counts.get(s, 0)
     )
     dept_rows = "".join(
         f'<tr><th scope="row">{e(d["department_name"])}</th><td>{badge(d["status"])}</td>'

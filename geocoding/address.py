@@ -321,9 +321,7 @@ def split_address(
             if guess and (written_prefecture or not guess.group(1).endswith(("町", "村"))):
                 other_city = guess.group(1)
         unmatched = normalize_address(rest[len(other_city) :] if other_city else rest)
-        return AddressParts(
-            written_prefecture, written_city or other_city, None, None, None, normalized, unmatched
-        )
+        return AddressParts(written_prefecture, written_city or other_city, None, None, None, normalized, unmatched)
 
     town, consumed = found
     block, building = _split_block(_LEADING_SEPARATOR.sub("", rest[consumed:]))

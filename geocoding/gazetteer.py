@@ -76,9 +76,7 @@ def municipality_for_code(shared_dir: str | PathLike[str], code: str) -> tuple[s
         rows = list(csv.DictReader(handle))
     match = [row for row in rows if row["code"] == code]
     if not match:
-        raise GazetteerError(
-            f"municipality code {code} is not in {CODE_TABLE}; use the 6-digit code (112011)"
-        )
+        raise GazetteerError(f"municipality code {code} is not in {CODE_TABLE}; use the 6-digit code (112011)")
     prefecture, name = match[0]["todofuken"], match[0]["shikuchouson"]
     twins = [row["code"] for row in rows if (row["todofuken"], row["shikuchouson"]) == (prefecture, name)]
     if len(twins) > 1:
@@ -107,9 +105,7 @@ def municipality_for_code(shared_dir: str | PathLike[str], code: str) -> tuple[s
     )
 
 
-def read_geolonia_towns(
-    shared_dir: str | PathLike[str], prefecture: str, city: str
-) -> list[tuple[str, str, str]]:
+def read_geolonia_towns(shared_dir: str | PathLike[str], prefecture: str, city: str) -> list[tuple[str, str, str]]:
     """(town, lat, lon) per town of one Geolonia municipality file, coordinates as written in the file.
 
     A town with only 小字 rows gets the mean of their points, rounded like the source to 6 decimals.
@@ -195,9 +191,7 @@ class Gazetteer:
             raise GazetteerError(f"cannot read gazetteer {path}: {error}") from error
         missing = set(EXTRACT_COLUMNS) - set(frame.columns)
         if missing:
-            raise GazetteerError(
-                f"gazetteer {path} lacks columns {sorted(missing)}; expected {EXTRACT_COLUMNS}"
-            )
+            raise GazetteerError(f"gazetteer {path} lacks columns {sorted(missing)}; expected {EXTRACT_COLUMNS}")
         places = frame[["prefecture", "city"]].drop_duplicates()
         if len(places) != 1:
             raise GazetteerError(f"gazetteer {path} must hold one municipality, found {len(places)}")
@@ -278,9 +272,7 @@ class Gazetteer:
         the wrong order is swapped back rather than dropped.
         """
         if address_column not in df.columns:
-            raise GazetteerError(
-                f"address column {address_column!r} not found; columns are {list(df.columns)}"
-            )
+            raise GazetteerError(f"address column {address_column!r} not found; columns are {list(df.columns)}")
         out = df.copy()
         codes, uniques = pd.factorize(out[address_column].astype(object), use_na_sentinel=True)
         resolved = [self.resolve(value) for value in uniques] + [self.resolve(None)]
@@ -357,9 +349,7 @@ def _read_text(path: Path) -> str:
         try:
             return data.decode("cp932")
         except UnicodeDecodeError as error:
-            raise GazetteerError(
-                f"{path} is neither UTF-8 nor Shift_JIS (cp932); save it as UTF-8"
-            ) from error
+            raise GazetteerError(f"{path} is neither UTF-8 nor Shift_JIS (cp932); save it as UTF-8") from error
 
 
 def geocode_csv(

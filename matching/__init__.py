@@ -69,9 +69,7 @@ def resolve(
     require_columns(records, ("source_id", "name", "source_priority"), where="resolve")
     with_ids = ensure_record_ids(records)
     linkage = link(with_ids)
-    assignment = assign_resource_ids(
-        with_ids, linkage.labels, registry, municipality_code=municipality_code, now=now
-    )
+    assignment = assign_resource_ids(with_ids, linkage.labels, registry, municipality_code=municipality_code, now=now)
     lineage = (
         pd.DataFrame(
             {

@@ -25,7 +25,9 @@ LATE = ("overdue", "delinquent", "failing")
 
 def _common(parser: argparse.ArgumentParser, *, as_of: bool = True) -> None:
     parser.add_argument("--config", help="departments YAML (default: $TSUNAGU_CONFIG or the Kawagoe demo)")
-    parser.add_argument("--data-dir", help="where the warehouse and releases live (default: $TSUNAGU_DATA_DIR or ./data)")
+    parser.add_argument(
+        "--data-dir", help="where the warehouse and releases live (default: $TSUNAGU_DATA_DIR or ./data)"
+    )
     if as_of:
         parser.add_argument("--as-of", help="evaluate as of this date/time (ISO 8601), e.g. 2026-12-04")
 
@@ -76,7 +78,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     os.environ["DAGSTER_HOME"] = str(settings.dagster_home(data_dir))
     if sys.stderr.isatty():
         progress.set_reporter(_terminal_reporter)
-        print(f"tsunagu: {config.municipality.name} — {len(config.sources())} sources → {data_dir}", file=sys.stderr)
+        print(
+            f"tsunagu: {config.municipality.name} — {len(config.sources())} sources → {data_dir}",
+            file=sys.stderr,
+        )
     defs = build_definitions(str(config_path.resolve()), str(data_dir), args.as_of or "")
     with DagsterInstance.get() as instance:
         result = defs.resolve_job_def(REFRESH_JOB).execute_in_process(
@@ -104,8 +109,10 @@ def _print_summary(ctx: object, sources: pd.DataFrame, departments: pd.DataFrame
             """SELECT source_id, rows_in FROM raw_manifest WHERE run_id IS NOT NULL
                QUALIFY row_number() OVER (PARTITION BY source_id ORDER BY attempted_at DESC, fetch_id DESC) = 1"""
         ).df()
-        release = con.execute("SELECT release_id, published, added, changed, removed FROM releases "
-                              "ORDER BY created_at DESC LIMIT 1").fetchall()
+        release = con.execute(
+            "SELECT release_id, published, added, changed, removed FROM releases "
+            "ORDER BY created_at DESC, release_id DESC LIMIT 1"
+        ).fetchall()
         release = release[0] if release else None
     rows_in = dict(zip(latest["source_id"], latest["rows_in"], strict=True))
     table = sources.assign(rows_in=sources["source_id"].map(rows_in))
@@ -125,7 +132,9 @@ def _print_summary(ctx: object, sources: pd.DataFrame, departments: pd.DataFrame
         f"quarantined: {int(table['quarantined'].sum())}   published: {release[1] if release else 0}"
     )
     if release:
-        lines.append(f"resources: +{release[2]} added, ~{release[3]} changed, -{release[4]} removed (release {release[0]})")
+        lines.append(
+            f"resources: +{release[2]} added, ~{release[3]} changed, -{release[4]} removed (release {release[0]})"
+        )
     lines.append(
         f"departments overdue or failing: {len(late)}"
         + (" — " + ", ".join(f"{r.department_id} ({r.status})" for r in late.itertuples()) if len(late) else "")
@@ -145,7 +154,10 @@ def cmd_freshness(args: argparse.Namespace) -> int:
     config = load_config(settings.config_path(args.config))
     data_dir = settings.data_dir(args.data_dir)
     if not (data_dir / "warehouse.duckdb").exists():
-        print(f"tsunagu: no warehouse in {data_dir} — run `tsunagu run --data-dir {data_dir}` first", file=sys.stderr)
+        print(
+            f"tsunagu: no warehouse in {data_dir} — run `tsunagu run --data-dir {data_dir}` first",
+            file=sys.stderr,
+        )
         return 2
     ctx = make_context(config, data_dir, as_of=parse_as_of(args.as_of))
     sources, departments = freshness_frame(ctx)
@@ -228,8 +240,18 @@ def cmd_ui(args: argparse.Namespace) -> int:
         "TSUNAGU_CONFIG": str(config_path),
         "TSUNAGU_DATA_DIR": str(data_dir),
     }
-    command = [sys.executable, "-m", "dagster", "dev", "-m", "pipelines.definitions", "-h", "127.0.0.1",
-               "-p", str(args.port)]
+    command = [
+        sys.executable,
+        "-m",
+        "dagster",
+        "dev",
+        "-m",
+        "pipelines.definitions",
+        "-h",
+        "127.0.0.1",
+        "-p",
+        str(args.port),
+    ]
     print(f"tsunagu ui: http://127.0.0.1:{args.port} (Ctrl-C to stop)", file=sys.stderr)
     proc = subprocess.Popen(command, env=env, cwd=settings.REPO_ROOT)
     try:

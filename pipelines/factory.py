@@ -4,7 +4,6 @@ Asset keys are ``[stage, department, source]`` and each department is a group, s
 shows every department's lists side by side; the city-wide stages follow.
 """
 
-
 from datetime import timedelta
 
 # No `from __future__ import annotations`: Dagster reads the context and resource type hints at runtime.
@@ -20,6 +19,8 @@ CITY_GROUP = "city"
 def group_name(dept: Department) -> str:
     """A department's Dagster group (group names allow no hyphen)."""
     return dept.id.replace("-", "_")
+
+
 REFRESH_JOB = "refresh"
 QUARANTINE_WARN_SHARE = 0.2
 
@@ -41,7 +42,7 @@ def _raw_asset(dept: Department, source: SourceConfig) -> dg.AssetsDefinition:
     )
     def raw(context: dg.AssetExecutionContext, tsunagu: TsunaguResource) -> dg.MaterializeResult:
         """Fetch the source and archive the payload; a failure is recorded, not raised, so others go on."""
-        ctx = tsunagu.run_context(context.run_id)
+        ctx = tsunagu.run_context(context.run.run_id)
         dept_, source_ = ctx.config.source(source.id)
         row = steps.extract_source(ctx, dept_, source_)
         return dg.MaterializeResult(
@@ -81,7 +82,7 @@ def _conformed_asset(dept: Department, source: SourceConfig) -> dg.AssetsDefinit
     )
     def conformed(context: dg.AssetExecutionContext, tsunagu: TsunaguResource) -> dg.MaterializeResult:
         """Parse, conform and validate the newest payload; the last good snapshot stays otherwise."""
-        ctx = tsunagu.run_context(context.run_id)
+        ctx = tsunagu.run_context(context.run.run_id)
         dept_, source_ = ctx.config.source(source.id)
         out = steps.conform_source(ctx, dept_, source_)
         rows_in = int(out.get("rows_in") or 0)
@@ -118,7 +119,7 @@ def _city_assets(conformed_keys: list[dg.AssetKey], raw_keys: list[dg.AssetKey])
     @dg.asset(key="geocoded", deps=conformed_keys, group_name=CITY_GROUP, kinds={"duckdb"})
     def geocoded(context: dg.AssetExecutionContext, tsunagu: TsunaguResource) -> dg.MaterializeResult:
         """Every source's current records, geocoded at town level from the bundled gazetteer."""
-        out = steps.geocode_records(tsunagu.run_context(context.run_id))
+        out = steps.geocode_records(tsunagu.run_context(context.run.run_id))
         return dg.MaterializeResult(
             metadata={"records": out["records"], **{f"level_{k}": int(v) for k, v in out["levels"].items()}}
         )
@@ -126,14 +127,15 @@ def _city_assets(conformed_keys: list[dg.AssetKey], raw_keys: list[dg.AssetKey])
     @dg.asset(key="resources", deps=[geocoded], group_name=CITY_GROUP, kinds={"duckdb"})
     def resources(context: dg.AssetExecutionContext, tsunagu: TsunaguResource) -> dg.MaterializeResult:
         """Deduplicated resources with stable IDs, history and lineage."""
-        out = steps.resolve_resources(tsunagu.run_context(context.run_id))
-        return dg.MaterializeResult(metadata={k: int(out[k]) for k in ("records", "total", "added", "changed",
-                                                                          "removed")})
+        out = steps.resolve_resources(tsunagu.run_context(context.run.run_id))
+        return dg.MaterializeResult(
+            metadata={k: int(out[k]) for k in ("records", "total", "added", "changed", "removed")}
+        )
 
     @dg.asset(key="freshness", deps=raw_keys, group_name=CITY_GROUP)
     def freshness(context: dg.AssetExecutionContext, tsunagu: TsunaguResource) -> dg.MaterializeResult:
         """Each department's and source's freshness status (fresh … delinquent, failing, never)."""
-        sources, departments = steps.update_freshness(tsunagu.run_context(context.run_id))
+        sources, departments = steps.update_freshness(tsunagu.run_context(context.run.run_id))
         counts = sources["status"].value_counts().to_dict()
         return dg.MaterializeResult(
             metadata={
@@ -151,7 +153,7 @@ def _city_assets(conformed_keys: list[dg.AssetKey], raw_keys: list[dg.AssetKey])
     )
     def release(context: dg.AssetExecutionContext, tsunagu: TsunaguResource) -> dg.MaterializeResult:
         """The open-data release: CSV, GeoJSON, data package, freshness and quality reports."""
-        out = steps.publish_release(tsunagu.run_context(context.run_id))
+        out = steps.publish_release(tsunagu.run_context(context.run.run_id))
         return dg.MaterializeResult(
             metadata={
                 "release_id": out["release_id"],

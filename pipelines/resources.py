@@ -1,6 +1,5 @@
 """The Dagster resource that hands each asset the run's config, data dir and clock."""
 
-
 from datetime import UTC, datetime
 
 import dagster as dg

@@ -29,7 +29,8 @@ from warehouse import Warehouse, utc_naive
 Reporter = Callable[[str, str, str], None]
 
 ATTRIBUTIONS = (
-    "「Geolonia 住所データ」(株式会社Geolonia, https://github.com/geolonia/japanese-addresses) CC BY 4.0 を加工して作成。"
+    "「Geolonia 住所データ」(株式会社Geolonia, https://github.com/geolonia/japanese-addresses) "
+    "CC BY 4.0 を加工して作成。"
     "元データ: 国土交通省 位置参照情報",
 )
 
@@ -274,8 +275,9 @@ def _last_changed(act: dict[str, Any]) -> pd.Timestamp:
 def update_freshness(ctx: RunContext) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Compute freshness now and log it in the warehouse."""
     sources, departments = freshness_frame(ctx)
-    ctx.warehouse.log_freshness(ctx.run_id, ctx.now, sources.assign(last_changed_at=sources["last_changed_at"].map(
-        utc_naive)))
+    ctx.warehouse.log_freshness(
+        ctx.run_id, ctx.now, sources.assign(last_changed_at=sources["last_changed_at"].map(utc_naive))
+    )
     late = departments[departments["status"].isin(["overdue", "delinquent", "failing"])]
     ctx.report("freshness", "all", f"{len(late)} department(s) overdue or failing")
     return sources, departments
@@ -325,4 +327,9 @@ def publish_release(ctx: RunContext) -> dict[str, Any]:
         }
     )
     ctx.report("publish", "all", f"release {release_id}: {result.counts['published']} resources")
-    return {"release_id": release_id, "release_dir": str(result.release_dir), **result.counts, **result.changes}
+    return {
+        "release_id": release_id,
+        "release_dir": str(result.release_dir),
+        **result.counts,
+        **result.changes,
+    }

@@ -146,8 +146,8 @@ def conform(
 
 def _apply_source_defaults(out: pd.DataFrame, source: SourceConfig, as_of: date | None) -> None:
     """Fill what the department's config states for the whole list."""
-    out["resource_type"] = out["resource_type"].fillna(source.resource_type) if "resource_type" in out else (
-        source.resource_type
+    out["resource_type"] = (
+        out["resource_type"].fillna(source.resource_type) if "resource_type" in out else (source.resource_type)
     )
     default_field = MULTI_SEPARATOR.join(source.field)
     out["field"] = out["field"].fillna(default_field) if "field" in out else default_field
@@ -156,7 +156,7 @@ def _apply_source_defaults(out: pd.DataFrame, source: SourceConfig, as_of: date 
     # A row's 掲載希望 overrides the list's default, but nothing is published against the department.
     out["publish"] = consent.fillna(source.publish).astype(bool) & source.publish
     if source.private_contacts:
-        contacts = out["contact_public"] if "contact_public" in out else consent
+        contacts = out.get("contact_public", consent)
         out["contact_public"] = contacts.fillna(False).astype(bool)
     else:
         out["contact_public"] = True

@@ -118,8 +118,9 @@ def pandera_schema(names: Iterable[str] | None = None) -> Any:
             high = f.maximum if f.maximum is not None else float("inf")
             checks.append(pa.Check.in_range(low, high))
         dtype = {"number": float, "integer": "Int64"}.get(f.type)
-        columns[f.name] = pa.Column(dtype, nullable=not f.required, checks=checks, required=False,
-                                    description=f.en, title=f.ja)
+        columns[f.name] = pa.Column(
+            dtype, nullable=not f.required, checks=checks, required=False, description=f.en, title=f.ja
+        )
     return pa.DataFrameSchema(columns, strict=False, name="social_resource")
 
 

@@ -15,7 +15,16 @@ from schemas.definition import FIELD_BY_NAME
 # schema field -> headers seen in standard layouts and real department lists (first match wins).
 ALIASES: dict[str, tuple[str, ...]] = {
     "source_record_id": ("ID", "NO", "No", "番号", "整理番号", "通し番号"),
-    "name": ("名称", "介護サービス事業所名称", "事業所名称", "事業所名", "施設名称", "施設名", "団体名称", "クラブ名"),
+    "name": (
+        "名称",
+        "介護サービス事業所名称",
+        "事業所名称",
+        "事業所名",
+        "施設名称",
+        "施設名",
+        "団体名称",
+        "クラブ名",
+    ),
     "name_kana": ("名称_カナ", "介護サービス事業所名称_カナ", "フリガナ", "ふりがな", "カナ"),
     "name_en": ("名称_英語",),
     "operator_name": ("法人の名称", "運営団体名", "運営主体", "運営法人", "設置者", "団体名"),
@@ -63,9 +72,7 @@ def header_key(header: str) -> str:
     return _SPACES.sub("", text).casefold()
 
 
-def map_columns(
-    headers: Iterable[str], explicit: Mapping[str, str | tuple[str, ...]] | None = None
-) -> dict[str, str]:
+def map_columns(headers: Iterable[str], explicit: Mapping[str, str | tuple[str, ...]] | None = None) -> dict[str, str]:
     """Schema field -> source header: explicit config first, then the field's own name, then aliases."""
     by_key: dict[str, str] = {}
     for header in headers:

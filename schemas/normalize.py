@@ -119,9 +119,7 @@ def kana(value: object) -> str | None:
         return None
     if _KANJI_CHAR.search(normalized):
         raise NormalizeError(f"reading {normalized} contains kanji; write the reading in katakana")
-    katakana = "".join(
-        chr(ord(char) + 0x60) if "ぁ" <= char <= "ゖ" or char in "ゝゞ" else char for char in normalized
-    )
+    katakana = "".join(chr(ord(char) + 0x60) if "ぁ" <= char <= "ゖ" or char in "ゝゞ" else char for char in normalized)
     return katakana.replace(" ", "") or None
 
 
@@ -407,8 +405,7 @@ def phone(value: object) -> str | None:
         if not _PHONE_ALLOWED.fullmatch(cleaned):
             if _PHONE_SECOND_NUMBER.search(cleaned):
                 raise NormalizeError(
-                    f"phone {raw} holds more than one number; keep the main one "
-                    "(a fax number goes in the fax column)"
+                    f"phone {raw} holds more than one number; keep the main one (a fax number goes in the fax column)"
                 )
             odd = "".join(dict.fromkeys(re.sub(r"[\d\-()\s.+]", "", cleaned)))
             raise NormalizeError(f"phone {raw} contains characters other than digits ({odd})")
@@ -420,13 +417,9 @@ def phone(value: object) -> str | None:
     if digits.startswith("00"):
         raise NormalizeError(f"phone {raw} is an international number; write it as a domestic number")
     if not digits.startswith("0") and len(digits) in (9, 10):
-        raise NormalizeError(
-            f"phone {raw} does not start with 0 (lost its leading 0? format the column as text)"
-        )
+        raise NormalizeError(f"phone {raw} does not start with 0 (lost its leading 0? format the column as text)")
     if len(digits) < 10:
-        raise NormalizeError(
-            f"phone {raw} has too few digits ({len(digits)}; {expected}, with the area code)"
-        )
+        raise NormalizeError(f"phone {raw} has too few digits ({len(digits)}; {expected}, with the area code)")
     if len(digits) > 11:
         raise NormalizeError(f"phone {raw} has too many digits ({len(digits)}; {expected})")
     if not digits.startswith("0"):
@@ -581,9 +574,7 @@ _RECRUITING_MARKERS = (
 )  # fmt: skip
 _RECRUITING_MARKER = re.compile(
     "|".join(
-        f"(?P<{answer}{i}>{marker})"
-        for answer, markers in _RECRUITING_MARKERS
-        for i, marker in enumerate(markers)
+        f"(?P<{answer}{i}>{marker})" for answer, markers in _RECRUITING_MARKERS for i, marker in enumerate(markers)
     )
 )
 
@@ -693,8 +684,7 @@ def _multi(value: object, lookup: Mapping[str, str] | None, allowed: Iterable[st
         unknown = [part for part in parts if part not in lookup]
         if unknown:
             raise NormalizeError(
-                f"unknown value{'s' if len(unknown) > 1 else ''} {', '.join(unknown)} "
-                f"(allowed: {', '.join(allowed)})"
+                f"unknown value{'s' if len(unknown) > 1 else ''} {', '.join(unknown)} (allowed: {', '.join(allowed)})"
             )
         parts = [lookup[part] for part in parts]
     return MULTI_SEPARATOR.join(dict.fromkeys(parts)) or None

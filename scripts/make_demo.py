@@ -174,12 +174,7 @@ def address(town: str, block: tuple[int, ...], style: str, *, pref: bool = False
         if style == "zen":
             body = zen(body)
     elif style == "zenbanchi":
-        body = (
-            (f"{KANJI[chome - 1]}丁目" if chome else "")
-            + zen(f"{nums[0]}")
-            + "番地"
-            + zen("".join(nums[1:2]))
-        )
+        body = (f"{KANJI[chome - 1]}丁目" if chome else "") + zen(f"{nums[0]}") + "番地" + zen("".join(nums[1:2]))
     else:
         raise ValueError(style)
     return head + body
@@ -494,9 +489,7 @@ def make_sodan_shien() -> None:
                      phone(new_number(rng), "hyphen"), "", fax, email, corp_no, operator,
                      f"11312{rng.randrange(10**5):05d}", f"https://example.org/soudan{i:02d}/" if i % 3 == 0 else "",
                      note])  # fmt: skip
-    write_csv(
-        OUT / "shogai" / f"{CODE}_soudan_shien.csv", SODAN_HEADER, rows, encoding="utf-8-sig", newline="\r\n"
-    )
+    write_csv(OUT / "shogai" / f"{CODE}_soudan_shien.csv", SODAN_HEADER, rows, encoding="utf-8-sig", newline="\r\n")
     plant("sodan-shien", "header", "メ―ルアドレス written with U+2015 (―) in place of ー")
     plant(
         "sodan-shien",
@@ -666,15 +659,11 @@ def make_kodomo_shokudo() -> None:
         for col, value in enumerate(values, start=1):
             ws.cell(row=r, column=col, value=value)
         if not name:
-            plant(
-                "kodomo-shokudo", f"sheet 子ども食堂一覧 row {r} (No {i})", "BAD: 名称 empty (required:name)"
-            )
+            plant("kodomo-shokudo", f"sheet 子ども食堂一覧 row {r} (No {i})", "BAD: 名称 empty (required:name)")
     dv = DataValidation(type="list", formula1='"募集中,募集停止中,要問合せ"', allow_blank=True)
     ws.add_data_validation(dv)
     dv.add(f"K2:K{len(KODOMO) + 1}")
-    for col, width in zip(
-        "ABCDEFGHIJKLMN", (4, 30, 26, 26, 10, 34, 30, 22, 22, 6, 10, 15, 28, 24), strict=True
-    ):
+    for col, width in zip("ABCDEFGHIJKLMN", (4, 30, 26, 26, 10, 34, 30, 22, 22, 6, 10, 15, 28, 24), strict=True):
         ws.column_dimensions[col].width = width
     plant("kodomo-shokudo", "sheet 1", "instructions sheet 記入要領 comes first; the list is sheet 2")
     plant("kodomo-shokudo", "rows 7 and 12 (No 6, 11)", "郵便番号 written 3501… without hyphen / with 〒")
@@ -697,9 +686,7 @@ HOUKATSU = [
     ("川越市地域包括支援センター　かわつる", "kawatsuru", "川鶴・霞ケ関", "川鶴三丁目", (3, 5), "bango"),
     ("川越市地域包括支援センター　なぐわし", "naguwashi", "名細・山田", "大字鯨井", (1630, 4), "banchi"),
 ]  # fmt: skip
-HOUKATSU_UPDATED = (
-    "令和8年7月21日"  # 2026-07-21: 136 days old at 2026-12-04 → overdue for P3M (120 ≤ 136 < 150)
-)
+HOUKATSU_UPDATED = "令和8年7月21日"  # 2026-07-21: 136 days old at 2026-12-04 → overdue for P3M (120 ≤ 136 < 150)
 
 PAGE_HEAD = """<!DOCTYPE html>
 <html lang="ja">
@@ -795,9 +782,7 @@ def make_houkatsu() -> None:
 </article>
 """
     html = (
-        PAGE_HEAD.format(title="地域包括支援センター", extra_head="", crumb="地域包括支援センター")
-        + body
-        + PAGE_FOOT
+        PAGE_HEAD.format(title="地域包括支援センター", extra_head="", crumb="地域包括支援センター") + body + PAGE_FOOT
     )
     path = OUT / "pages" / "houkatsu.html"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -873,15 +858,15 @@ def make_salon() -> None:
             tel = phone(SHARED["salon-takashina"], "paren")
         elif i == 9:
             tel = phone(new_number(rng), "choon")  # 049ー2xxー… typed with the long-vowel mark
-            plant(
-                "fureai-salon", "block 9", "phone typed with ー (long-vowel mark) as hyphens — must normalize"
-            )
+            plant("fureai-salon", "block 9", "phone typed with ー (long-vowel mark) as hyphens — must normalize")
         else:
             tel = phone(new_number(rng), ("hyphen", "paren", "hyphen", "zen")[i % 4])
         if i == 7:
             photo = ""
         elif i == 12:
-            photo = '  <p class="photo"><img src="https://example.org/photos/salon-kawatsuru.jpg" alt="活動の様子"></p>\n'
+            photo = (
+                '  <p class="photo"><img src="https://example.org/photos/salon-kawatsuru.jpg" alt="活動の様子"></p>\n'
+            )
         else:
             photo = f'  <p class="photo"><img src="images/salon{i:02d}.jpg" alt="活動の様子"></p>\n'
         blocks.append(
@@ -994,9 +979,7 @@ VOLUNTEER_UPDATED = "2026-11-20"
 def make_volunteer_groups() -> None:
     rng = random.Random(SEED + 7)
     groups = []
-    for i, (name, kana, categories, activity, area, place, schedule, recruiting) in enumerate(
-        VOLUNTEER, start=1
-    ):
+    for i, (name, kana, categories, activity, area, place, schedule, recruiting) in enumerate(VOLUNTEER, start=1):
         shared = {1: "salon-matoba", 2: "foodsupport", 3: "nijiiro", 4: "salon-takashina"}.get(i)
         if shared:
             tel = phone(SHARED[shared], ("plain", "hyphen", "hyphen", "hyphen")[i - 1])
@@ -1045,9 +1028,7 @@ def make_volunteer_groups() -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     plant("volunteer-groups", "record 1 (VG-001)", "exact duplicate of fureai-salon block 1")
-    plant(
-        "volunteer-groups", "record 2 (VG-002)", "exact duplicate of kodomo-shokudo No 1 (株式会社 vs （株）)"
-    )
+    plant("volunteer-groups", "record 2 (VG-002)", "exact duplicate of kodomo-shokudo No 1 (株式会社 vs （株）)")
     plant("volunteer-groups", "record 3 (VG-003)", "harder variant of kodomo-shokudo No 2 (にじいろ)")
     plant("volunteer-groups", "record 4 (VG-004)", "harder variant of fureai-salon block 2 (高階)")
     plant("volunteer-groups", "records 7, 18", "recruiting null (unknown)")
@@ -1212,9 +1193,7 @@ def make_jichikai() -> None:
         addr = address(town, block, ("hyphen", "banchi", "hyphen", "zenbanchi")[i % 4]) if block else ""
         if i == bad_no:
             when = JICHIKAI_BAD_DATE
-            plant(
-                "jichikai", f"CSV line {i + 1} (No {i})", f"BAD: 確認日 {JICHIKAI_BAD_DATE} impossible date"
-            )
+            plant("jichikai", f"CSV line {i + 1} (No {i})", f"BAD: 確認日 {JICHIKAI_BAD_DATE} impossible date")
         elif i == 30:
             when = ""
         else:

@@ -92,13 +92,20 @@ class Warehouse:
             if row.get("ok") and row.get("sha256"):
                 # fetchall, not fetchone: DuckDB 2 refuses new work while a result is half-read
                 known = con.execute(
-                    "SELECT 1 FROM snapshots WHERE source_id = ? AND sha256 = ?", [row["source_id"], row["sha256"]]
+                    "SELECT 1 FROM snapshots WHERE source_id = ? AND sha256 = ?",
+                    [row["source_id"], row["sha256"]],
                 ).fetchall()
                 new_content = not known
                 if new_content:
                     con.execute(
                         "INSERT INTO snapshots VALUES (?, ?, ?, ?, ?)",
-                        [row["source_id"], row["sha256"], row["attempted_at"], row.get("bytes"), row.get("filename")],
+                        [
+                            row["source_id"],
+                            row["sha256"],
+                            row["attempted_at"],
+                            row.get("bytes"),
+                            row.get("filename"),
+                        ],
                     )
             self.insert_frame(con, "raw_manifest", pd.DataFrame([{**row, "new_content": new_content}]))
         return new_content
@@ -213,7 +220,8 @@ class Warehouse:
             closing = changed + removed
             if closing:
                 con.execute(
-                    "UPDATE resources_history SET valid_to = ? WHERE valid_to IS NULL AND list_contains(?, resource_id)",
+                    "UPDATE resources_history SET valid_to = ? "
+                    "WHERE valid_to IS NULL AND list_contains(?, resource_id)",
                     [now, closing],
                 )
             opening = resources[resources["resource_id"].isin(added + changed)]
@@ -227,7 +235,9 @@ class Warehouse:
             # matching returns the whole registry, incl. rows it moved to a surviving id after a merge
             con.execute("DELETE FROM resource_registry")
             self.insert_frame(
-                con, "resource_registry", registry[["source_id", "source_record_id", "resource_id", "first_seen_at"]]
+                con,
+                "resource_registry",
+                registry[["source_id", "source_record_id", "resource_id", "first_seen_at"]],
             )
             con.execute("DELETE FROM lineage")
             self.insert_frame(con, "lineage", lineage)
@@ -300,7 +310,9 @@ class Warehouse:
     def latest_release_count(self) -> int | None:
         """How many rows the newest release published (for the publication guard)."""
         with self.connect() as con:
-            rows = con.execute("SELECT published FROM releases ORDER BY created_at DESC LIMIT 1").fetchall()
+            rows = con.execute(
+                "SELECT published FROM releases ORDER BY created_at DESC, release_id DESC LIMIT 1"
+            ).fetchall()
         return int(rows[0][0]) if rows else None
 
     def release_ids(self) -> list[str]:

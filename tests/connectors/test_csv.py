@@ -77,9 +77,7 @@ def test_every_published_kodomo_shokudo_csv(shared_dir: Path) -> None:
         assert len(frame) > 0, path.name
         assert {"ID", "住所"} <= set(frame.columns), path.name
         if not path.stem.endswith("_tsuika"):
-            assert {"全国地方公共団体コード", "名称", "名称_カナ", "電話番号1"} <= set(frame.columns), (
-                path.name
-            )
+            assert {"全国地方公共団体コード", "名称", "名称_カナ", "電話番号1"} <= set(frame.columns), path.name
         assert not any(column.startswith("\ufeff") for column in frame.columns), path.name
         assert _cells_are_text(frame), path.name
 
@@ -134,9 +132,7 @@ def test_duplicate_and_missing_headers_stay_distinct() -> None:
 
 def test_explicit_wrong_encoding_is_a_parse_error_naming_the_source() -> None:
     source = make_source("csv", encoding="utf-8")
-    with pytest.raises(
-        ParseError, match=r"source test-source \(data.csv\): cannot decode as utf-8.*encoding: auto"
-    ):
+    with pytest.raises(ParseError, match=r"source test-source \(data.csv\): cannot decode as utf-8.*encoding: auto"):
         parse(source, payload_of("名称\nさくら\n".encode("cp932")))
 
 

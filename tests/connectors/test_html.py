@@ -123,9 +123,7 @@ def test_invalid_selector_is_a_parse_error() -> None:
 
 def test_table_header_from_first_row_of_td_and_http_charset() -> None:
     page = "<table><tr><td>名称</td><td>電話</td></tr><tr><td>さくら</td><td>049-000-0000</td></tr></table>"
-    payload = payload_of(
-        page.encode("euc-jp"), "index.html", headers={"Content-Type": "text/html; charset=EUC-JP"}
-    )
+    payload = payload_of(page.encode("euc-jp"), "index.html", headers={"Content-Type": "text/html; charset=EUC-JP"})
     frame = parse(make_source("html", html={"mode": "table"}), payload).frame
     assert list(frame.columns) == ["名称", "電話", "_row"]
     assert frame.loc[0, "名称"] == "さくら"

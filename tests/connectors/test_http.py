@@ -36,9 +36,7 @@ def test_500_then_200_is_retried(httpserver: HTTPServer, client: HttpClient) -> 
 
 
 def test_429_honours_retry_after_within_the_cap(httpserver: HTTPServer, client: HttpClient) -> None:
-    httpserver.expect_ordered_request("/api").respond_with_data(
-        "slow down", status=429, headers={"Retry-After": "30"}
-    )
+    httpserver.expect_ordered_request("/api").respond_with_data("slow down", status=429, headers={"Retry-After": "30"})
     httpserver.expect_ordered_request("/api").respond_with_data("[]", content_type="application/json")
     started = time.monotonic()
     payload = fetch(make_source("json_api"), httpserver.url_for("/api"), client=client)
@@ -88,9 +86,7 @@ def test_redirect_limit(httpserver: HTTPServer) -> None:
 
 def test_missing_file_asks_whether_the_department_sent_it(tmp_path: Path) -> None:
     missing = tmp_path / "kaigo" / "care_services.csv"
-    with pytest.raises(
-        FetchError, match=r"file not found: .*care_services.csv — has the department sent it\?"
-    ):
+    with pytest.raises(FetchError, match=r"file not found: .*care_services.csv — has the department sent it\?"):
         fetch(make_source("csv", str(missing)), str(missing))
 
 

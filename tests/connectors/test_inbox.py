@@ -21,9 +21,7 @@ def _drop(folder: Path, name: str, content: bytes, mtime: float) -> Path:
 
 def test_newest_file_is_picked_and_parsed_by_extension(tmp_path: Path, fixtures: Path) -> None:
     _drop(tmp_path, "2025-03.csv", "名称,住所,電話番号\nさくら,川越市,049\n".encode(), 1_700_000_000)
-    newest = _drop(
-        tmp_path, "2025-04.xlsx", (fixtures / "roujin_club_merged_header.xlsx").read_bytes(), 1_700_100_000
-    )
+    newest = _drop(tmp_path, "2025-04.xlsx", (fixtures / "roujin_club_merged_header.xlsx").read_bytes(), 1_700_100_000)
     _drop(tmp_path, "~$2025-04.xlsx", b"lock", 1_700_200_000)  # Excel's lock file while it is open
     _drop(tmp_path, "memo.txt", b"notes", 1_700_300_000)
     source = make_source("inbox", str(tmp_path))

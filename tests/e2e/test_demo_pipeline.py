@@ -125,8 +125,10 @@ def test_quarantine_names_source_row_column_and_rule(first: Run) -> None:
     rows = _csv_rows(_latest(first) / "quality.csv")
     assert {(r["source_id"], int(r["row"]), r["column"], r["rule"]) for r in rows} == EXPECTED_QUARANTINE
     by_rule = {r["rule"]: r for r in rows}
-    assert "2月30日" in by_rule["format:source_as_of"]["message"] or "February" in by_rule["format:source_as_of"][
-        "message"]
+    assert (
+        "2月30日" in by_rule["format:source_as_of"]["message"]
+        or "February" in by_rule["format:source_as_of"]["message"]
+    )
     assert "digits" in by_rule["format:phone"]["message"]
 
 
@@ -191,8 +193,17 @@ def test_private_contacts_are_published_only_with_consent(first: Run) -> None:
 
 
 def test_freshness_command_reads_the_warehouse(first: Run, demo_config: Path) -> None:
-    run = tsunagu("freshness", "--config", str(demo_config), "--data-dir", str(first.data_dir), "--as-of", AS_OF,
-                  "--format", "json")
+    run = tsunagu(
+        "freshness",
+        "--config",
+        str(demo_config),
+        "--data-dir",
+        str(first.data_dir),
+        "--as-of",
+        AS_OF,
+        "--format",
+        "json",
+    )
     assert run.code == 0
     doc = json.loads(run.out)
     statuses = {s["source_id"]: s["status"] for d in doc["departments"] for s in d["sources"]}

@@ -25,9 +25,7 @@ KAWAGOE_LAT = (35.86, 35.96)
 KAWAGOE_LON = (139.40, 139.56)
 
 
-def _release(
-    resources: pd.DataFrame, publish_dir: Path, release_id: str = RELEASE_ID, **kwargs: Any
-) -> ReleaseResult:
+def _release(resources: pd.DataFrame, publish_dir: Path, release_id: str = RELEASE_ID, **kwargs: Any) -> ReleaseResult:
     source_df = compute_freshness(sources_frame(), AS_OF)
     return write_release(
         resources,
@@ -122,9 +120,7 @@ def test_geojson_is_rfc7946(published: ReleaseResult) -> None:
     assert document["type"] == "FeatureCollection"
     assert "crs" not in document
     features = document["features"]
-    assert [f["properties"]["resource_id"] for f in features] == [
-        f"112011-r-000000000{i}" for i in (1, 2, 3, 5)
-    ]
+    assert [f["properties"]["resource_id"] for f in features] == [f"112011-r-000000000{i}" for i in (1, 2, 3, 5)]
     for feature in features:
         assert list(feature["properties"]) == list(PUBLIC_FIELDS)
         if feature["geometry"] is None:
@@ -243,9 +239,7 @@ def test_invalid_row_refuses_and_leaves_latest_untouched(tmp_path: Path) -> None
     with pytest.raises(PublishRefused) as refused:
         _release(broken, tmp_path, release_id="20240602T000000Z")
     message = str(refused.value)
-    assert (
-        "postal_code" in message and "source_id=care-services" in message and "source_record_id=2" in message
-    )
+    assert "postal_code" in message and "source_id=care-services" in message and "source_record_id=2" in message
     assert _tree(tmp_path / "latest") == before
     assert not (tmp_path / "releases" / "20240602T000000Z").exists()
     assert sorted(p.name for p in (tmp_path / "releases").iterdir()) == [RELEASE_ID]
@@ -256,9 +250,7 @@ def test_changes_across_two_releases(tmp_path: Path) -> None:
     _release(resources_frame(), tmp_path)
     second = resources_frame()
     second.loc[second["resource_id"] == "112011-r-0000000001", ["capacity", "phone"]] = [25.0, "049-224-0000"]
-    second.loc[second["resource_id"] == "112011-r-0000000002", "fetched_at"] = pd.Timestamp(
-        "2024-06-30T00:00:00Z"
-    )
+    second.loc[second["resource_id"] == "112011-r-0000000002", "fetched_at"] = pd.Timestamp("2024-06-30T00:00:00Z")
     second = second[second["resource_id"] != "112011-r-0000000005"]
     added = resources_frame().iloc[[0]].assign(resource_id="112011-r-0000000006", name="新しい事業所")
     second = pd.concat([second, added], ignore_index=True)

@@ -39,8 +39,6 @@ def test_as_text(values: list[Any], kind: FieldType, multi: bool, expected: list
     assert [None if pd.isna(v) else v for v in result] == expected
 
 
-@pytest.mark.parametrize(
-    ("size", "text"), [(0, "0 B"), (1023, "1023 B"), (2048, "2.0 KB"), (3 << 20, "3.0 MB")]
-)
+@pytest.mark.parametrize(("size", "text"), [(0, "0 B"), (1023, "1023 B"), (2048, "2.0 KB"), (3 << 20, "3.0 MB")])
 def test_human_size(size: int, text: str) -> None:
     assert human_size(size) == text

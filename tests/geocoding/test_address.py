@@ -136,9 +136,7 @@ def test_normalize_address_is_idempotent() -> None:
         ("川越市かすみ野２丁目５－１", "かすみ野二丁目", "5-1", None),
     ],
 )
-def test_split_address_kawagoe(
-    text: str, town: str, block: str | None, building: str | None, towns: list[str]
-) -> None:
+def test_split_address_kawagoe(text: str, town: str, block: str | None, building: str | None, towns: list[str]) -> None:
     parts = split(text, towns)
     assert (parts.prefecture, parts.city, parts.town, parts.block, parts.building) == (
         PREFECTURE,
@@ -228,11 +226,7 @@ def test_every_kawagoe_town_matches_in_variant_forms(towns: list[str]) -> None:
     for town in towns:
         for form in _variant_forms(town):
             # after "1-" the next number is the block; a 地番 such as 1234 cannot be a 丁目
-            blocks = (
-                ["3-1", "3番1号 つなぐビル2階"]
-                if form.endswith("-")
-                else ["1234-5", "3番地1", "12番3号201号室"]
-            )
+            blocks = ["3-1", "3番1号 つなぐビル2階"] if form.endswith("-") else ["1234-5", "3番地1", "12番3号201号室"]
             for prefix in prefixes:
                 for block in blocks:
                     total += 1

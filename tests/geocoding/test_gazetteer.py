@@ -34,9 +34,7 @@ def gazetteer_dir(shared_dir: Path) -> Path:
 
 
 def _build_script(repo_root: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "build_gazetteer", repo_root / "scripts" / "build_gazetteer.py"
-    )
+    spec = importlib.util.spec_from_file_location("build_gazetteer", repo_root / "scripts" / "build_gazetteer.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -56,9 +54,7 @@ def test_bundled_extract(kawagoe: Gazetteer) -> None:
 def test_bounds_are_lon_lat_ordered(kawagoe: Gazetteer) -> None:
     min_lon, min_lat, max_lon, max_lat = kawagoe.bounds()
     assert (min_lon, min_lat, max_lon, max_lat) == (139.404865, 35.860134, 139.551584, 35.95724)
-    assert kawagoe.bounds(0.01) == pytest.approx(
-        (min_lon - 0.01, min_lat - 0.01, max_lon + 0.01, max_lat + 0.01)
-    )
+    assert kawagoe.bounds(0.01) == pytest.approx((min_lon - 0.01, min_lat - 0.01, max_lon + 0.01, max_lat + 0.01))
 
 
 @pytest.mark.shared
@@ -70,9 +66,7 @@ def test_bundled_extract_matches_build_script(repo_root: Path, gazetteer_dir: Pa
 
 
 @pytest.mark.shared
-def test_build_script_reports_a_code_it_cannot_build(
-    repo_root: Path, gazetteer_dir: Path, tmp_path: Path
-) -> None:
+def test_build_script_reports_a_code_it_cannot_build(repo_root: Path, gazetteer_dir: Path, tmp_path: Path) -> None:
     script = _build_script(repo_root)
     assert script.main(["--shared", str(gazetteer_dir), "--code", "011002", "--out", str(tmp_path)]) == 1
     assert not list(tmp_path.iterdir())

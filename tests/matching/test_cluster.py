@@ -194,9 +194,7 @@ def test_long_chain_is_one_cluster(reverse: bool) -> None:
     for i in range(200):
         # r_i and s_i share a provider number; s_i and r_(i+1) share name and town
         provider = f"11712{i:05d}"
-        rows.append(
-            {"name": f"会{i}", "town": f"町{i}", "corporate_number": CARE_CORP, "provider_number": provider}
-        )
+        rows.append({"name": f"会{i}", "town": f"町{i}", "corporate_number": CARE_CORP, "provider_number": provider})
         rows.append(
             {
                 "name": f"会{i + 1}",

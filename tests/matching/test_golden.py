@@ -16,9 +16,7 @@ RID = "112011-r-0000000001"
 
 def _members(*rows: dict[str, Any]) -> pd.DataFrame:
     """Members of one resource (``resource_id`` preset) with distinct record ids."""
-    return records(
-        *({"resource_id": RID, "source_record_id": str(i), **row} for i, row in enumerate(rows, start=1))
-    )
+    return records(*({"resource_id": RID, "source_record_id": str(i), **row} for i, row in enumerate(rows, start=1)))
 
 
 def _golden(*rows: dict[str, Any]) -> pd.Series:

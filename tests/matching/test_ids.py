@@ -75,9 +75,7 @@ def test_missing_record_ids_are_content_hashes_stable_across_runs() -> None:
         ([{"name": "a"}, {"name": "a", "source_id": "shakyo"}], ["", ""]),
     ],
 )
-def test_duplicates_inside_a_source_are_disambiguated(
-    rows: list[dict[str, Any]], expected_suffixes: list[str]
-) -> None:
+def test_duplicates_inside_a_source_are_disambiguated(rows: list[dict[str, Any]], expected_suffixes: list[str]) -> None:
     ids = ensure_record_ids(records(*rows))["source_record_id"]
     assert ids.str.extract(r"(#\d+)$", expand=False).fillna("").tolist() == expected_suffixes
 

@@ -13,12 +13,18 @@ CITY = {
     "municipality": {"code": "112011", "name": "川越市", "prefecture": "埼玉県"},
     "departments": [
         {
-            "id": "kaigo_hoken",
+            "id": "kaigo-hoken",
             "name": "介護保険課",
             "contact_email": "kaigo@example.invalid",
             "sources": [
-                {"id": "care-services", "kind": "csv", "location": "care.csv", "cadence": "P1M",
-                 "resource_type": "介護サービス事業所", "field": "高齢"},
+                {
+                    "id": "care-services",
+                    "kind": "csv",
+                    "location": "care.csv",
+                    "cadence": "P1M",
+                    "resource_type": "介護サービス事業所",
+                    "field": "高齢",
+                },
             ],
         },
         {
@@ -26,10 +32,22 @@ CITY = {
             "name": "こども政策課",
             "contact_email": "kodomo@example.invalid",
             "sources": [
-                {"id": "kodomo-shokudo", "kind": "excel", "location": "shokudo.xlsx", "cadence": "P3M",
-                 "resource_type": "子ども食堂", "field": "子ども"},
-                {"id": "circles", "kind": "inbox", "location": "inbox/circles", "cadence": "P6M",
-                 "resource_type": "子育て支援サークル", "field": "子ども"},
+                {
+                    "id": "kodomo-shokudo",
+                    "kind": "excel",
+                    "location": "shokudo.xlsx",
+                    "cadence": "P3M",
+                    "resource_type": "子ども食堂",
+                    "field": "子ども",
+                },
+                {
+                    "id": "circles",
+                    "kind": "inbox",
+                    "location": "inbox/circles",
+                    "cadence": "P6M",
+                    "resource_type": "子育て支援サークル",
+                    "field": "子ども",
+                },
             ],
         },
     ],
@@ -67,7 +85,9 @@ def test_stages_depend_on_each_other_in_order(tmp_path: Path) -> None:
 
     assert parents("conformed/kodomo/circles") == {"raw/kodomo/circles"}
     assert parents("geocoded") == {
-        "conformed/kaigo-hoken/care-services", "conformed/kodomo/kodomo-shokudo", "conformed/kodomo/circles"
+        "conformed/kaigo-hoken/care-services",
+        "conformed/kodomo/kodomo-shokudo",
+        "conformed/kodomo/circles",
     }
     assert parents("resources") == {"geocoded"}
     assert parents("release") == {"resources", "freshness"}

@@ -21,8 +21,14 @@ def _source(**overrides: object) -> SourceConfig:
         "field": ["高齢", "地域"],
         "formality": "informal",
         "private_contacts": True,
-        "columns": {"name": "クラブ名", "address": "活動場所", "phone": "代表者_電話番号", "contact_person": "代表者_氏名",
-                    "publish": "掲載希望", "source_as_of": "更新日"},
+        "columns": {
+            "name": "クラブ名",
+            "address": "活動場所",
+            "phone": "代表者_電話番号",
+            "contact_person": "代表者_氏名",
+            "publish": "掲載希望",
+            "source_as_of": "更新日",
+        },
         **overrides,
     }
     return SourceConfig.model_validate(values)
@@ -34,9 +40,21 @@ def club_rows() -> pd.DataFrame:
     return pd.DataFrame(
         {
             "クラブ名": ["寿会", None, "若葉クラブ", "ひまわり会", "けやき会"],
-            "活動場所": ["川越市新富町1-3-1", "川越市仙波町２丁目５番８号", "川越市的場1234", "川越市今福55", "川越市霞ケ関北3-1"],
+            "活動場所": [
+                "川越市新富町1-3-1",
+                "川越市仙波町２丁目５番８号",
+                "川越市的場1234",
+                "川越市今福55",
+                "川越市霞ケ関北3-1",
+            ],
             "代表者_氏名": ["川越 一郎", "小江戸 花子", "的場 次郎", "今福 三郎", "霞 四郎"],
-            "代表者_電話番号": ["049-224-8811", "049-222-1111", "049-22-881", "０４９（２３１）５５５５", "090-1234-5678"],
+            "代表者_電話番号": [
+                "049-224-8811",
+                "049-222-1111",
+                "049-22-881",
+                "０４９（２３１）５５５５",
+                "090-1234-5678",
+            ],
             "掲載希望": ["希望する", "希望する", "希望する", "希望する", "希望しない"],
             "更新日": ["令和7年4月1日", "R7.4.1", "令和7年4月1日", "令和5年2月30日", "2025/4/1"],
             "_row": [5, 6, 7, 8, 9],
@@ -80,8 +98,9 @@ def test_a_department_without_consent_publishes_nothing(club_rows: pd.DataFrame)
 
 
 def test_formal_sources_publish_contacts_without_a_consent_column() -> None:
-    frame = pd.DataFrame({"名称": ["つなぐケア川越"], "住所": ["川越市新富町1-3-1"], "電話番号": ["049-224-8811"],
-                          "_row": [2]})
+    frame = pd.DataFrame(
+        {"名称": ["つなぐケア川越"], "住所": ["川越市新富町1-3-1"], "電話番号": ["049-224-8811"], "_row": [2]}
+    )
     source = _source(columns={}, private_contacts=False, formality="formal", resource_type="介護サービス事業所")
     records = conform(frame, source, department_id="kaigo-hoken").records
     assert bool(records.loc[0, "contact_public"]) and bool(records.loc[0, "publish"])
@@ -118,7 +137,9 @@ def test_stated_list_date_fills_rows_without_their_own() -> None:
     from datetime import date
 
     frame = pd.DataFrame({"名称": ["寿会"], "住所": ["川越市新富町1-3-1"], "_row": [4]})
-    result = conform(frame, _source(columns={}, private_contacts=False), department_id="k", source_as_of=date(2025, 4, 1))
+    result = conform(
+        frame, _source(columns={}, private_contacts=False), department_id="k", source_as_of=date(2025, 4, 1)
+    )
     assert result.records.loc[0, "source_as_of"] == "2025-04-01"
 
 

@@ -736,10 +736,7 @@ def test_normalize_column_aligns_values_and_errors() -> None:
         name="電話番号",
     )
     normalized, errors = normalize_column("phone", values)
-    too_few = (
-        "phone 049-22-881 has too few digits "
-        "(8; expected 10, or 11 for mobile and IP phones, with the area code)"
-    )
+    too_few = "phone 049-22-881 has too few digits (8; expected 10, or 11 for mobile and IP phones, with the area code)"
     assert normalized.index.equals(values.index)
     assert errors.index.equals(values.index)
     assert normalized.tolist() == [

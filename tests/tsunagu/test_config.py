@@ -24,7 +24,12 @@ def _minimal(**source_overrides: object) -> dict:
     return {
         "municipality": {"code": "112011", "name": "川越市", "prefecture": "埼玉県"},
         "departments": [
-            {"id": "kaigo-hoken", "name": "介護保険課", "contact_email": "kaigo@example.invalid", "sources": [source]}
+            {
+                "id": "kaigo-hoken",
+                "name": "介護保険課",
+                "contact_email": "kaigo@example.invalid",
+                "sources": [source],
+            }
         ],
     }
 
@@ -67,8 +72,16 @@ def test_source_thresholds_use_explicit_values_over_defaults() -> None:
 @pytest.mark.parametrize(
     ("overrides", "path", "hint"),
     [
-        ({"kind": "pdf"}, "departments[0].sources[0].kind", "'csv', 'excel', 'html', 'json_api', 'ckan' or 'inbox'"),
-        ({"colums": {}}, "departments[0].sources[0].colums", "allowed here: id, kind, location"),  # typo'd key
+        (
+            {"kind": "pdf"},
+            "departments[0].sources[0].kind",
+            "'csv', 'excel', 'html', 'json_api', 'ckan' or 'inbox'",
+        ),
+        (
+            {"colums": {}},
+            "departments[0].sources[0].colums",
+            "allowed here: id, kind, location",
+        ),  # typo'd key
         ({"cadence": "monthly"}, "departments[0].sources[0].cadence", "pattern"),
         ({"kind": "html"}, "departments[0].sources[0]", "needs an 'html' block"),
         ({"overdue_after": "P10D"}, "departments[0].sources[0]", "cadence < overdue_after"),

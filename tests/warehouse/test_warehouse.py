@@ -65,8 +65,12 @@ def test_same_content_is_not_a_new_snapshot(wh: Warehouse) -> None:
 def test_last_good_data_survives_a_failed_fetch_and_a_failed_parse(wh: Warehouse) -> None:
     wh.record_fetch(_fetch("f1", "2026-12-01T00:00:00"))
     wh.record_parse("f1", {"parse_ok": True, "records": 2})
-    wh.store_conformed("a" * 64, "care-services", _records(["寿会", "若葉会"]), pd.DataFrame(
-        columns=["department_id", "source_id", "row", "column", "rule", "message", "value"]))
+    wh.store_conformed(
+        "a" * 64,
+        "care-services",
+        _records(["寿会", "若葉会"]),
+        pd.DataFrame(columns=["department_id", "source_id", "row", "column", "rule", "message", "value"]),
+    )
     wh.record_fetch(_fetch("f2", "2026-12-02T00:00:00", ok=False))
     wh.record_fetch(_fetch("f3", "2026-12-03T00:00:00", sha="c" * 64))
     wh.record_parse("f3", {"parse_ok": False, "parse_error": "layout changed"})
@@ -80,9 +84,19 @@ def test_last_good_data_survives_a_failed_fetch_and_a_failed_parse(wh: Warehouse
 def test_storing_a_snapshot_twice_is_idempotent(wh: Warehouse) -> None:
     wh.record_fetch(_fetch("f1", "2026-12-01T00:00:00"))
     wh.record_parse("f1", {"parse_ok": True})
-    quarantine = pd.DataFrame([{"department_id": "kaigo-hoken", "source_id": "care-services", "row": 3,
-                                "column": "電話番号", "rule": "format:phone", "message": "too few digits",
-                                "value": "049-22-881"}])
+    quarantine = pd.DataFrame(
+        [
+            {
+                "department_id": "kaigo-hoken",
+                "source_id": "care-services",
+                "row": 3,
+                "column": "電話番号",
+                "rule": "format:phone",
+                "message": "too few digits",
+                "value": "049-22-881",
+            }
+        ]
+    )
     for _ in range(2):
         wh.store_conformed("a" * 64, "care-services", _records(["寿会"]), quarantine)
     assert len(wh.current_records()) == 1
