@@ -107,11 +107,10 @@ def _print_summary(ctx: object, sources: pd.DataFrame, departments: pd.DataFrame
     with ctx.warehouse.connect() as con:
         latest = con.execute(
             """SELECT source_id, rows_in FROM raw_manifest WHERE run_id IS NOT NULL
-               QUALIFY row_number() OVER (PARTITION BY source_id ORDER BY attempted_at DESC, fetch_id DESC) = 1"""
+               QUALIFY row_number() OVER (PARTITION BY source_id ORDER BY seq DESC) = 1"""
         ).df()
         release = con.execute(
-            "SELECT release_id, published, added, changed, removed FROM releases "
-            "ORDER BY created_at DESC, release_id DESC LIMIT 1"
+            "SELECT release_id, published, added, changed, removed FROM releases ORDER BY seq DESC LIMIT 1"
         ).fetchall()
         release = release[0] if release else None
     rows_in = dict(zip(latest["source_id"], latest["rows_in"], strict=True))

@@ -114,7 +114,7 @@ class Warehouse:
         """The newest fetch attempt of a source."""
         with self.connect() as con:
             frame = con.execute(
-                "SELECT * FROM raw_manifest WHERE source_id = ? ORDER BY attempted_at DESC, fetch_id DESC LIMIT 1",
+                "SELECT * FROM raw_manifest WHERE source_id = ? ORDER BY seq DESC LIMIT 1",
                 [source_id],
             ).df()
         return None if frame.empty else frame.iloc[0].to_dict()
@@ -156,7 +156,7 @@ class Warehouse:
     _GOOD = """
         WITH good AS (
             SELECT source_id, sha256, row_number() OVER (
-                PARTITION BY source_id ORDER BY attempted_at DESC, fetch_id DESC) AS n
+                PARTITION BY source_id ORDER BY seq DESC) AS n
             FROM raw_manifest WHERE ok AND parse_ok
         )
         SELECT source_id, sha256 FROM good WHERE n = 1
@@ -263,7 +263,7 @@ class Warehouse:
             return con.execute(
                 f"""
                 WITH latest AS (
-                    SELECT *, row_number() OVER (PARTITION BY source_id ORDER BY attempted_at DESC, fetch_id DESC) n
+                    SELECT *, row_number() OVER (PARTITION BY source_id ORDER BY seq DESC) n
                     FROM raw_manifest
                 ),
                 success AS (
@@ -310,12 +310,10 @@ class Warehouse:
     def latest_release_count(self) -> int | None:
         """How many rows the newest release published (for the publication guard)."""
         with self.connect() as con:
-            rows = con.execute(
-                "SELECT published FROM releases ORDER BY created_at DESC, release_id DESC LIMIT 1"
-            ).fetchall()
+            rows = con.execute("SELECT published FROM releases ORDER BY seq DESC LIMIT 1").fetchall()
         return int(rows[0][0]) if rows else None
 
     def release_ids(self) -> list[str]:
         """Every release id, oldest first."""
         with self.connect() as con:
-            return [r[0] for r in con.execute("SELECT release_id FROM releases ORDER BY created_at").fetchall()]
+            return [r[0] for r in con.execute("SELECT release_id FROM releases ORDER BY seq").fetchall()]

@@ -18,7 +18,10 @@ MIGRATIONS: dict[int, list[str]] = {
     as_of TIMESTAMP NOT NULL,
     status VARCHAR NOT NULL
 )""",
+        # the order of attempts, even when runs share a clock (--as-of)
+        "CREATE SEQUENCE fetch_seq",
         """CREATE TABLE raw_manifest (
+    seq BIGINT NOT NULL DEFAULT nextval('fetch_seq'),
     fetch_id VARCHAR PRIMARY KEY,
     run_id VARCHAR,
     department_id VARCHAR NOT NULL,
@@ -98,7 +101,9 @@ MIGRATIONS: dict[int, list[str]] = {
     source_record_id VARCHAR NOT NULL,
     match_rule VARCHAR NOT NULL
 )""",
+        "CREATE SEQUENCE release_seq",
         """CREATE TABLE releases (
+    seq BIGINT NOT NULL DEFAULT nextval('release_seq'),
     release_id VARCHAR PRIMARY KEY,
     run_id VARCHAR,
     created_at TIMESTAMP NOT NULL,
