@@ -9,6 +9,7 @@ import argparse
 import hashlib
 import json
 import os
+import signal
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -252,12 +253,24 @@ def cmd_ui(args: argparse.Namespace) -> int:
         str(args.port),
     ]
     print(f"tsunagu ui: http://127.0.0.1:{args.port} (Ctrl-C to stop)", file=sys.stderr)
-    proc = subprocess.Popen(command, env=env, cwd=settings.REPO_ROOT)
+    # Its own session, so that only we signal it: dagster dev then shuts down its webserver, daemon
+    # and code servers itself, instead of leaving orphans behind.
+    proc = subprocess.Popen(command, env=env, cwd=settings.REPO_ROOT, start_new_session=True)
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         return proc.wait()
     except KeyboardInterrupt:
-        proc.terminate()
-        return proc.wait()
+        proc.send_signal(signal.SIGINT)
+        try:
+            return proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            return proc.wait()
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    """Treat SIGTERM like Ctrl-C, so ``tsunagu ui`` stops the Dagster processes it started."""
+    raise KeyboardInterrupt
 
 
 COMMANDS = {

@@ -163,7 +163,8 @@ def _city_assets(conformed_keys: list[dg.AssetKey], raw_keys: list[dg.AssetKey])
                 "changed": int(out["changed"]),
                 "removed": int(out["removed"]),
             },
-            check_results=[dg.AssetCheckResult(check_name="datapackage_valid", passed=True)],
+            # write_release refuses (raises) an invalid package, so a published one was validated
+            check_results=[dg.AssetCheckResult(check_name="datapackage_valid", passed=out["valid"])],
         )
 
     return [geocoded, resources, freshness, release]

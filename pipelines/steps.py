@@ -9,7 +9,7 @@ import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -153,10 +153,11 @@ def conform_source(ctx: RunContext, dept: Department, source: SourceConfig) -> d
         ctx.report("conform", source.id, f"FAILED: {exc}")
         return {"source_id": source.id, "status": "failed", "error": str(exc)}
     ctx.warehouse.store_conformed(latest["sha256"], source.id, result.records, result.quarantine)
+    stated = extracted.as_of or _newest_row_date(result.records)
     bad_rows = int(result.quarantine["row"].nunique()) if not result.quarantine.empty else 0
     outcome = {
         "parse_ok": True,
-        "as_of": extracted.as_of,
+        "as_of": stated,
         "rows_in": len(extracted.frame),
         "records": len(result.records),
         "quarantined": bad_rows,
@@ -165,6 +166,12 @@ def conform_source(ctx: RunContext, dept: Department, source: SourceConfig) -> d
     ctx.warehouse.record_parse(latest["fetch_id"], outcome)
     ctx.report("conform", source.id, f"{len(result.records)} records, {bad_rows} quarantined")
     return {"source_id": source.id, "status": "ok", **outcome}
+
+
+def _newest_row_date(records: pd.DataFrame) -> date | None:
+    """The newest date the rows themselves state (a 確認日 column), for lists with no list-level date."""
+    dates = pd.to_datetime(records["source_as_of"], errors="coerce").dropna()
+    return dates.max().date() if not dates.empty else None
 
 
 def geocode_records(ctx: RunContext) -> dict[str, Any]:
@@ -330,6 +337,7 @@ def publish_release(ctx: RunContext) -> dict[str, Any]:
     return {
         "release_id": release_id,
         "release_dir": str(result.release_dir),
+        "valid": bool(result.validation["valid"]),
         **result.counts,
         **result.changes,
     }

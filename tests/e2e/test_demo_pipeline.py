@@ -259,3 +259,45 @@ def test_a_config_mistake_fails_before_any_work(demo_config: Path, tmp_path: Pat
     assert run.code == 2
     assert "departments[1].sources[0].kind" in run.err and "'csv', 'excel'" in run.err
     assert not data.exists()
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_ui_shows_the_runs_made_by_tsunagu_run(first: Run, demo_config: Path) -> None:
+    """`tsunagu ui` serves the Dagster UI on 127.0.0.1 from the same instance `tsunagu run` wrote."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import requests
+
+    port = _free_port()
+    command = [sys.executable, "-m", "pipelines.cli", "ui", "--config", str(demo_config),
+               "--data-dir", str(first.data_dir), "--port", str(port)]  # fmt: skip
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    query = "{ runsOrError { ... on Runs { results { runId jobName status } } } }"
+    try:
+        deadline = time.monotonic() + 120
+        runs = None
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                reply = requests.post(f"http://127.0.0.1:{port}/graphql", json={"query": query}, timeout=5)
+                runs = reply.json()["data"]["runsOrError"]["results"]
+                break
+            except (requests.RequestException, ValueError, KeyError, TypeError):
+                time.sleep(1)
+        assert runs, "the Dagster UI did not answer on 127.0.0.1"
+        assert {r["jobName"] for r in runs} == {"refresh"}
+        assert any(r["status"] == "SUCCESS" for r in runs)
+    finally:
+        proc.send_signal(signal.SIGTERM)  # tsunagu ui stops dagster dev and everything it started
+        proc.wait(timeout=90)
+    with pytest.raises(requests.ConnectionError):
+        requests.get(f"http://127.0.0.1:{port}/server_info", timeout=5)

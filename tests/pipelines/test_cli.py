@@ -1,0 +1,73 @@
+"""The `tsunagu` commands a department or a developer runs by hand: check, geocode, match."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from pipelines.cli import main
+
+DEMO = Path(__file__).resolve().parents[2] / "demo" / "kawagoe"
+
+
+@pytest.fixture
+def config(repo_root: Path) -> str:
+    return str(repo_root / "config" / "kawagoe" / "departments.yaml")
+
+
+def test_check_reports_each_bad_row_with_row_column_and_rule(config: str, capsys: pytest.CaptureFixture) -> None:
+    code = main(["check", str(DEMO / "chiiki" / "jichikai.csv"), "--source", "jichikai", "--config", config])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "jichikai.csv: row 18, column 確認日: format:source_as_of" in out
+    assert "令和5年2月30日" in out
+    assert "32 rows, 31 accepted, 1 with problems" in out
+
+
+def test_check_passes_a_clean_cp932_file(config: str, capsys: pytest.CaptureFixture) -> None:
+    code = main(["check", str(DEMO / "kaigo" / "112011_care_service.csv"), "--source", "care-services",
+                 "--config", config])  # fmt: skip
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "32 rows, 32 accepted, 0 with problems" in out
+    assert "100 blank row(s) skipped" in out  # the padding is reported, not silently eaten
+
+
+def test_check_names_the_known_sources_for_an_unknown_one(config: str, capsys: pytest.CaptureFixture) -> None:
+    code = main(["check", str(DEMO / "chiiki" / "jichikai.csv"), "--source", "jichikai-typo", "--config", config])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "no source 'jichikai-typo'" in err and "care-services" in err
+
+
+def test_geocode_adds_town_level_coordinates(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text("名称,所在地\nA,川越市仙波町２丁目５番８号\nB,東京都千代田区丸の内1-1\n", encoding="cp932")
+    out = tmp_path / "out.csv"
+    assert main(["geocode", str(source), "--address-column", "所在地", "--out", str(out)]) == 0
+    rows = list(csv.DictReader(out.open(encoding="utf-8-sig")))
+    assert rows[0]["geocode_level"] == "town" and rows[0]["geocode_matched"] == "仙波町二丁目"
+    assert 35.86 <= float(rows[0]["lat"]) <= 35.96 and 139.40 <= float(rows[0]["lon"]) <= 139.56
+    assert rows[1]["geocode_level"] == "none" and rows[1]["lat"] == ""
+
+
+def test_match_gives_variants_one_cluster(tmp_path: Path) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text(
+        "source_id,name,town,phone\n"
+        "a,ふれあいサロン まとば,大字的場,\n"
+        "b,ふれあいサロン・まとば,大字的場,\n"
+        "c,ふれあいサロン まとば,新富町一丁目,\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.csv"
+    assert main(["match", str(source), "--out", str(out)]) == 0
+    clusters = [row["cluster_id"] for row in csv.DictReader(out.open(encoding="utf-8"))]
+    assert clusters[0] == clusters[1] != clusters[2]  # same name in another town is another salon
+
+
+def test_freshness_without_a_warehouse_says_what_to_run(config: str, tmp_path: Path, capsys) -> None:
+    assert main(["freshness", "--config", config, "--data-dir", str(tmp_path)]) == 2
+    assert "tsunagu run --data-dir" in capsys.readouterr().err
