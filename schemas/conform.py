@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from schemas import normalize
@@ -45,6 +47,14 @@ def _compose_address(frame: pd.DataFrame, mapping: dict[str, str]) -> pd.Series 
     for part in parts[1:]:
         joined = joined + part
     return joined.where(joined.str.strip() != "", None)
+
+
+def _problems(rows: pd.Series, bad: Any, *, column: Any, rule: Any, message: Any, value: Any = "") -> pd.DataFrame:
+    """Quarantine entries for the rows where ``bad`` holds; other arguments are scalars or per-bad-row arrays."""
+    mask = np.asarray(bad, dtype=bool)
+    return pd.DataFrame(
+        {"row": rows.to_numpy()[mask], "column": column, "rule": rule, "message": message, "value": value}
+    )
 
 
 def conform(
@@ -85,14 +95,13 @@ def conform(
         bad = errors.notna()
         if bad.any():
             problems.append(
-                pd.DataFrame(
-                    {
-                        "row": rows[bad].to_numpy(),
-                        "column": mapping[name],
-                        "rule": f"format:{name}",
-                        "message": errors[bad].to_numpy(),
-                        "value": values[bad].astype("string").to_numpy(),
-                    }
+                _problems(
+                    rows,
+                    bad,
+                    column=mapping[name],
+                    rule=f"format:{name}",
+                    message=errors[bad].to_numpy(),
+                    value=values[bad].astype("string").to_numpy(),
                 )
             )
 
@@ -102,14 +111,13 @@ def conform(
             bad = (numbers.isna() & out[name].notna()).to_numpy()
             if bad.any():
                 problems.append(
-                    pd.DataFrame(
-                        {
-                            "row": rows[bad].to_numpy(),
-                            "column": mapping[name],
-                            "rule": f"format:{name}",
-                            "message": f"{name} is not a decimal number of degrees",
-                            "value": raw[name][bad].astype("string").to_numpy(),
-                        }
+                    _problems(
+                        rows,
+                        bad,
+                        column=mapping[name],
+                        rule=f"format:{name}",
+                        message=f"{name} is not a decimal number of degrees",
+                        value=raw[name][bad].astype("string").to_numpy(),
                     )
                 )
             out[name] = numbers.astype(float)
@@ -173,14 +181,12 @@ def _required_problems(out: pd.DataFrame, rows: pd.Series, mapping: dict[str, st
     no_name = _blank(out["name"]).to_numpy()
     if no_name.any():
         found.append(
-            pd.DataFrame(
-                {
-                    "row": rows[no_name].to_numpy(),
-                    "column": mapping["name"],
-                    "rule": "required:name",
-                    "message": "the name is empty — every resource needs a name",
-                    "value": "",
-                }
+            _problems(
+                rows,
+                no_name,
+                column=mapping["name"],
+                rule="required:name",
+                message="the name is empty — every resource needs a name",
             )
         )
     no_place = (_blank(out["address"]) if "address" in out else pd.Series(True, index=out.index)) & (
@@ -189,14 +195,12 @@ def _required_problems(out: pd.DataFrame, rows: pd.Series, mapping: dict[str, st
     no_place = no_place.to_numpy() & ~no_name
     if no_place.any():
         found.append(
-            pd.DataFrame(
-                {
-                    "row": rows[no_place].to_numpy(),
-                    "column": mapping.get("address", "address"),
-                    "rule": "required:address_or_area",
-                    "message": "no address and no activity area — give one of them",
-                    "value": "",
-                }
+            _problems(
+                rows,
+                no_place,
+                column=mapping.get("address", "address"),
+                rule="required:address_or_area",
+                message="no address and no activity area — give one of them",
             )
         )
     return found

@@ -8,34 +8,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from exports.standard import CARE_SERVICE_HEADERS
 from schemas.definition import FIELD_NAMES, PUBLIC_FIELDS
 from schemas.generate import DOCS_HEADER, docs_table, duckdb_columns, pandera_schema, table_schema
 from schemas.mapping import header_key, map_columns
 
-V1_CARE = [
-    "都道府県コード又は市区町村コード",
-    "NO",
-    "都道府県名",
-    "市区町村名",
-    "介護サービス事業所名称",
-    "介護サービス事業所名称_カナ",
-    "実施サービス",
-    "住所",
-    "方書",
-    "緯度",
-    "経度",
-    "電話番号",
-    "内線番号",
-    "FAX番号",
-    "法人番号",
-    "法人の名称",
-    "事業所番号",
-    "利用可能曜日",
-    "利用可能曜日特記事項",
-    "定員",
-    "URL",
-    "備考",
-]
+V1_CARE = list(CARE_SERVICE_HEADERS)  # the official 推奨データセット v1 介護サービス事業所 header row
 V2_HEADERS = [
     "全国地方公共団体コード",
     "ID",
