@@ -19,6 +19,7 @@ from connectors import HttpClient, RawArchive, fetch, parse
 from connectors.inbox import NothingYet
 from exports import compute_freshness, department_freshness, write_release
 from geocoding import Gazetteer
+from geocoding.districts import assign_districts
 from matching import resolve
 from schemas.conform import conform
 from schemas.definition import FIELD_NAMES
@@ -179,10 +180,8 @@ def geocode_records(ctx: RunContext) -> dict[str, Any]:
     records = ctx.warehouse.current_records()
     gazetteer = Gazetteer.bundled(ctx.config.municipality.code)
     geocoded = gazetteer.geocode_frame(records, "address") if not records.empty else records
-    if ctx.config.districts and not geocoded.empty:
-        town_district = {t: d for d, towns in ctx.config.districts.items() for t in towns}
-        from_town = geocoded["town"].map(town_district)
-        geocoded["district"] = geocoded["district"].where(geocoded["district"].notna(), from_town)
+    if not geocoded.empty:
+        geocoded["district"] = assign_districts(geocoded, ctx.config.districts)
     if not geocoded.empty:
         geocoded["fetched_at"] = geocoded["snapshot_fetched_at"]
     columns = [*FIELD_NAMES, "department_id", "source_row", "geocode_matched"]
@@ -245,7 +244,8 @@ def freshness_frame(ctx: RunContext) -> tuple[pd.DataFrame, pd.DataFrame]:
                 "last_changed_at": _last_changed(act),
                 "last_success_at": _utc(act.get("last_success_at")),
                 "last_attempt_at": _utc(act.get("last_attempt_at")),
-                "last_attempt_ok": None if not act else bool(act.get("last_attempt_ok")),
+                # an empty drop folder is waiting, not failing: the department has not sent a file yet
+                "last_attempt_ok": None if not act or act.get("nothing_yet") else bool(act.get("last_attempt_ok")),
                 "last_error": act.get("last_error") if act and not act.get("last_attempt_ok") else None,
                 "nothing_yet": bool(act.get("nothing_yet")) if act else False,
                 "records": int(published.get(source.id, 0)),

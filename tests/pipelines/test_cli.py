@@ -71,3 +71,63 @@ def test_match_gives_variants_one_cluster(tmp_path: Path) -> None:
 def test_freshness_without_a_warehouse_says_what_to_run(config: str, tmp_path: Path, capsys) -> None:
     assert main(["freshness", "--config", config, "--data-dir", str(tmp_path)]) == 2
     assert "tsunagu run --data-dir" in capsys.readouterr().err
+
+
+def _tiny_city(tmp_path: Path) -> Path:
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "salons.csv").write_text(
+        "名称,住所,電話番号\nふれあいサロン仙波,川越市仙波町２丁目５番８号,049-224-8811\n", encoding="cp932"
+    )
+    config = tmp_path / "departments.yaml"
+    config.write_text(
+        "municipality: {code: '112011', name: 川越市, prefecture: 埼玉県}\n"
+        "base_dir: src\n"
+        "departments:\n"
+        "  - {id: korei, name: 高齢者いきがい課, contact_email: korei@example.invalid, sources: [\n"
+        "      {id: salons, kind: csv, location: salons.csv, cadence: P3M, resource_type: ふれあいサロン, field: 高齢}]}\n",
+        encoding="utf-8",
+    )
+    return config
+
+
+def _run_with_stderr(config: Path, data: Path, *, tty: bool) -> tuple[int, str, str]:
+    """Run `tsunagu run` in a child process whose stderr is a terminal (a pty) or a pipe."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "pipelines.cli", "run", "--config", str(config), "--data-dir", str(data)]
+    if not tty:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+        return done.returncode, done.stdout, done.stderr
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=follower, text=True)
+    os.close(follower)
+    out = proc.communicate(timeout=120)[0]
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the pty is closed once the child is gone
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    return proc.returncode, out, b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_run_shows_progress_per_stage_on_a_terminal(tmp_path: Path) -> None:
+    code, out, err = _run_with_stderr(_tiny_city(tmp_path), tmp_path / "data", tty=True)
+    assert code == 0, err
+    for stage in ("extract", "conform", "geocode", "match", "freshness", "publish"):
+        assert stage in err
+    assert "sources fetched: 1/1" in out
+
+
+def test_run_is_quiet_when_not_on_a_terminal(tmp_path: Path) -> None:
+    code, out, err = _run_with_stderr(_tiny_city(tmp_path), tmp_path / "data", tty=False)
+    assert code == 0, err
+    assert err == ""
+    assert "published: 1" in out

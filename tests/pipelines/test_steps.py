@@ -1,0 +1,103 @@
+"""The stages as plain functions on a real data dir: failure isolation and the last good data."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from pipelines.steps import (
+    conform_source,
+    extract_source,
+    freshness_frame,
+    geocode_records,
+    make_context,
+    resolve_resources,
+)
+from tsunagu.config import parse_config
+
+
+def _write_clubs(path: Path, names: list[str]) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["川越市老人クラブ一覧（令和8年4月1日現在）"])
+    sheet.append([])
+    sheet.append(["No.", "クラブ名", "活動場所", "掲載希望"])
+    for i, name in enumerate(names, start=1):
+        sheet.append([i, name, f"川越市新富町1-{i}-1", "可"])
+    book.save(path)
+
+
+@pytest.fixture
+def city(tmp_path: Path):
+    (tmp_path / "src").mkdir()
+    _write_clubs(tmp_path / "src" / "clubs.xlsx", ["寿会", "若葉クラブ"])
+    (tmp_path / "src" / "inbox").mkdir()
+    return parse_config(
+        {
+            "municipality": {"code": "112011", "name": "川越市", "prefecture": "埼玉県"},
+            "base_dir": str(tmp_path / "src"),
+            "departments": [
+                {
+                    "id": "korei",
+                    "name": "高齢者いきがい課",
+                    "contact_email": "korei@example.invalid",
+                    "sources": [
+                        {"id": "clubs", "kind": "excel", "location": "clubs.xlsx", "cadence": "P1Y",
+                         "resource_type": "老人クラブ", "field": "高齢", "formality": "informal",
+                         "columns": {"name": "クラブ名", "address": "活動場所", "publish": "掲載希望"}},
+                        {"id": "salons", "kind": "inbox", "location": "inbox/salons", "cadence": "P3M",
+                         "resource_type": "ふれあいサロン", "field": "高齢"},
+                    ],
+                }
+            ],
+        }
+    )  # fmt: skip
+
+
+def _run(city, data: Path, day: int) -> None:
+    ctx = make_context(city, data, as_of=datetime(2026, 12, day, tzinfo=UTC))
+    for dept, source in city.sources():
+        extract_source(ctx, dept, source)
+        conform_source(ctx, dept, source)
+    geocode_records(ctx)
+    resolve_resources(ctx)
+    return ctx
+
+
+def test_a_corrupt_file_keeps_the_last_good_data_and_reports_failing(city, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    _run(city, data, 1)
+    (tmp_path / "src" / "clubs.xlsx").write_bytes(b"PK\x03\x04 truncated in transit")
+    ctx = _run(city, data, 2)
+    assert sorted(ctx.warehouse.read_current_records()["name"]) == ["寿会", "若葉クラブ"]
+    sources, departments = freshness_frame(ctx)
+    clubs = sources.set_index("source_id").loc["clubs"]
+    assert clubs["status"] == "failing"
+    assert "clubs" in clubs["last_error"] and clubs["records"] == 2
+    assert departments.loc[0, "status"] == "failing"
+
+
+def test_an_empty_drop_folder_is_never_read_not_failing(city, tmp_path: Path) -> None:
+    ctx = _run(city, tmp_path / "data", 1)
+    salons = freshness_frame(ctx)[0].set_index("source_id").loc["salons"]
+    assert salons["status"] == "never"
+
+
+def test_the_stated_list_date_counts_on_first_sight(city, tmp_path: Path) -> None:
+    ctx = _run(city, tmp_path / "data", 4)
+    clubs = freshness_frame(ctx)[0].set_index("source_id").loc["clubs"]
+    assert clubs["last_changed_at"].date().isoformat() == "2026-04-01"  # 令和8年4月1日現在
+    assert clubs["status"] == "fresh"
+
+
+def test_new_content_resets_the_age_even_with_an_old_stated_date(city, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    _run(city, data, 1)
+    _write_clubs(tmp_path / "src" / "clubs.xlsx", ["寿会", "若葉クラブ", "ひまわり会"])
+    ctx = _run(city, data, 3)
+    clubs = freshness_frame(ctx)[0].set_index("source_id").loc["clubs"]
+    assert clubs["last_changed_at"] == datetime(2026, 12, 3, tzinfo=UTC)  # a new hash, later than the title date
+    assert len(ctx.warehouse.resources()) == 3
