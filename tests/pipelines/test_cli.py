@@ -84,7 +84,8 @@ def _tiny_city(tmp_path: Path) -> Path:
         "base_dir: src\n"
         "departments:\n"
         "  - {id: korei, name: 高齢者いきがい課, contact_email: korei@example.invalid, sources: [\n"
-        "      {id: salons, kind: csv, location: salons.csv, cadence: P3M, resource_type: ふれあいサロン, field: 高齢}]}\n",
+        "      {id: salons, kind: csv, location: salons.csv, cadence: P3M,\n"
+        "       resource_type: ふれあいサロン, field: 高齢}]}\n",
         encoding="utf-8",
     )
     return config
