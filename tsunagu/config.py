@@ -84,6 +84,13 @@ class ExcelOptions(_Model):
     header_rows: int = Field(default=1, ge=1, le=3, description="rows the header spans (merged cells)")
 
 
+class DetailOptions(_Model):
+    """Fields that live on each record's detail page, reached by a link in its row or block."""
+
+    link: str = Field(description="CSS selector of the link inside the row/block, e.g. 'a@href'")
+    fields: dict[str, str] = Field(min_length=1, description="column name -> CSS selector on the detail page")
+
+
 class HtmlOptions(_Model):
     """Declarative extraction from a web page: a table, or repeated blocks with CSS selectors per field."""
 
@@ -95,6 +102,9 @@ class HtmlOptions(_Model):
         description="column name -> CSS selector inside the block; 'sel@attr' takes an attribute",
     )
     as_of: str | None = Field(default=None, description="CSS selector of the page's 更新日 text")
+    next: str | None = Field(default=None, description="CSS selector of the next-page link (pagination)")
+    max_pages: int = Field(default=50, ge=1, description="stop following next links after this many pages")
+    detail: DetailOptions | None = Field(default=None, description="fields read from each record's own page")
 
     @model_validator(mode="after")
     def _blocks_need_selectors(self) -> HtmlOptions:
@@ -107,6 +117,29 @@ class JsonOptions(_Model):
     """Where the records sit in a JSON document."""
 
     record_path: str = Field(default="", description="dot path to the list of records, '' for the root")
+    paginate: Literal["none", "page", "offset", "next_url"] = "none"
+    page_param: str = Field(default="page", description="query parameter of the page number (paginate: page)")
+    first_page: int = Field(default=1, ge=0)
+    offset_param: str = Field(default="offset", description="query parameter of the offset (paginate: offset)")
+    limit_param: str | None = Field(default="limit", description="query parameter of the page size, if any")
+    page_size: int = Field(default=100, ge=1, le=10_000)
+    next_path: str = Field(default="next", description="dot path to the next page's URL (paginate: next_url)")
+    max_pages: int = Field(default=1000, ge=1)
+
+
+class CkanOptions(_Model):
+    """A dataset on a CKAN portal: location is the portal's base URL."""
+
+    dataset: str = Field(min_length=1, description="the package name or id (package_show?id=...)")
+    resource: str | None = Field(default=None, description="resource name or id; else the first CSV resource")
+    datastore: bool = Field(default=False, description="read rows with datastore_search paging, not the file")
+    page_size: int = Field(default=1000, ge=1, le=32_000)
+
+
+class InboxOptions(_Model):
+    """What happens to files departments drop into the folder."""
+
+    patterns: tuple[str, ...] = ("*.csv", "*.xlsx", "*.xls", "*.json", "*.zip")
 
 
 class SourceConfig(_Model):
@@ -132,6 +165,9 @@ class SourceConfig(_Model):
     excel: ExcelOptions | None = None
     html: HtmlOptions | None = None
     json_: JsonOptions | None = Field(default=None, alias="json")
+    ckan: CkanOptions | None = None
+    inbox: InboxOptions | None = None
+    zip_members: str = Field(default="*.csv", description="glob of the files to read inside a ZIP bundle")
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -144,6 +180,8 @@ class SourceConfig(_Model):
     def _kind_options(self) -> SourceConfig:
         if self.kind == "html" and self.html is None:
             raise ValueError("kind 'html' needs an 'html' block (mode: table | blocks)")
+        if self.kind == "ckan" and (self.ckan is None or not self.is_url):
+            raise ValueError("kind 'ckan' needs a 'ckan' block (dataset: ...) and the portal's URL as location")
         cadence, overdue, delinquent = self.thresholds_days
         if not cadence < overdue < delinquent:
             raise ValueError(
@@ -188,6 +226,10 @@ class HttpSettings(_Model):
     read_timeout: float = Field(default=60.0, gt=0, description="seconds to wait for data")
     retries: int = Field(default=3, ge=0, le=10, description="retries on connection errors, 429 and 5xx")
     backoff: float = Field(default=1.0, ge=0, description="first retry delay in seconds, doubled each time")
+    max_bytes: int = Field(default=100 * 1024 * 1024, ge=1024, description="refuse larger responses")
+    max_redirects: int = Field(default=5, ge=0, le=20)
+    per_host_interval: float = Field(default=1.0, ge=0, description="seconds between requests to one host")
+    respect_robots: bool = Field(default=True, description="obey robots.txt for the User-Agent")
 
 
 class CityConfig(_Model):
@@ -198,6 +240,10 @@ class CityConfig(_Model):
     staff_email: str = Field(default="", description="the data team, copied on escalations")
     timezone: str = "Asia/Tokyo"
     http: HttpSettings = Field(default_factory=HttpSettings)
+    inbox_dir: str | None = Field(
+        default=None,
+        description="drop folders live here (relative to this file); default <data-dir>/inbox",
+    )
     districts: dict[str, tuple[str, ...]] = Field(
         default_factory=dict, description="district (地区) -> town names it holds"
     )
