@@ -38,6 +38,13 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="run the whole pipeline once and publish a release")
     _common(run)
+    run.add_argument(
+        "--reparse",
+        action="append",
+        default=[],
+        metavar="SOURCE_ID[:SHA]",
+        help="parse a source's archived snapshot again (after a connector fix) instead of fetching it",
+    )
     check = sub.add_parser("check", help="validate one department file as the pipeline would")
     check.add_argument("file")
     check.add_argument("--source", required=True, help="the source id the file is for")
@@ -76,6 +83,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     config = load_config(config_path)
     data_dir = settings.data_dir(args.data_dir)
     as_of = parse_as_of(args.as_of)
+    for item in args.reparse:
+        config.source(item.partition(":")[0])  # an unknown id fails here, before any work
     os.environ["DAGSTER_HOME"] = str(settings.dagster_home(data_dir))
     if sys.stderr.isatty():
         progress.set_reporter(_terminal_reporter)
@@ -83,7 +92,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             f"tsunagu: {config.municipality.name} — {len(config.sources())} sources → {data_dir}",
             file=sys.stderr,
         )
-    defs = build_definitions(str(config_path.resolve()), str(data_dir), args.as_of or "")
+    defs = build_definitions(str(config_path.resolve()), str(data_dir), args.as_of or "", args.reparse)
     with DagsterInstance.get() as instance:
         result = defs.resolve_job_def(REFRESH_JOB).execute_in_process(
             instance=instance,

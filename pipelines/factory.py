@@ -7,8 +7,11 @@ shows every department's lists side by side; the city-wide stages follow.
 from datetime import timedelta
 
 # No `from __future__ import annotations`: Dagster reads the context and resource type hints at runtime.
+from pathlib import Path
+
 import dagster as dg
 
+from connectors.inbox import NothingYet, newest_file
 from pipelines import steps
 from pipelines.resources import TsunaguResource
 from tsunagu.config import CityConfig, Department, SourceConfig, load_config
@@ -115,6 +118,43 @@ def _conformed_asset(dept: Department, source: SourceConfig) -> dg.AssetsDefinit
     return conformed
 
 
+CITY_KEYS = ("geocoded", "resources", "freshness", "release")
+
+
+def _inbox_sensor(dept: Department, source: SourceConfig, job: dg.UnresolvedAssetJobDefinition) -> dg.SensorDefinition:
+    @dg.sensor(
+        name=f"inbox_{source.id.replace('-', '_')}",
+        job=job,
+        minimum_interval_seconds=60,
+        default_status=dg.DefaultSensorStatus.RUNNING,
+        description=f"{dept.name}: start a run when a file is dropped into the {source.id} folder.",
+    )
+    def inbox(context: dg.SensorEvaluationContext, tsunagu: TsunaguResource) -> dg.SensorResult:
+        """A new file in the drop folder starts a run of this source and the city-wide stages."""
+        ctx = tsunagu.run_context("sensor")
+        _, source_ = ctx.config.source(source.id)
+        try:
+            path = newest_file(source_, Path(steps.source_location(ctx, source_)))
+        except NothingYet:
+            return dg.SensorResult(skip_reason=f"nothing in the {source.id} drop folder")
+        stat = path.stat()
+        return dg.SensorResult(
+            run_requests=[
+                dg.RunRequest(
+                    run_key=f"{source.id}:{path.name}:{stat.st_size}:{stat.st_mtime_ns}",
+                    asset_selection=[
+                        dg.AssetKey(["raw", dept.id, source.id]),
+                        dg.AssetKey(["conformed", dept.id, source.id]),
+                        *(dg.AssetKey(k) for k in CITY_KEYS),
+                    ],
+                    tags={"tsunagu/inbox": source.id, "tsunagu/file": path.name},
+                )
+            ]
+        )
+
+    return inbox
+
+
 def _city_assets(conformed_keys: list[dg.AssetKey], raw_keys: list[dg.AssetKey]) -> list[dg.AssetsDefinition]:
     @dg.asset(key="geocoded", deps=conformed_keys, group_name=CITY_GROUP, kinds={"duckdb"})
     def geocoded(context: dg.AssetExecutionContext, tsunagu: TsunaguResource) -> dg.MaterializeResult:
@@ -180,7 +220,9 @@ def build_assets(config: CityConfig) -> list[dg.AssetsDefinition]:
     return assets + _city_assets(conformed_keys, raw_keys)
 
 
-def build_definitions(config_path: str, data_dir: str, as_of: str = "") -> dg.Definitions:
+def build_definitions(
+    config_path: str, data_dir: str, as_of: str = "", reparse: list[str] | None = None
+) -> dg.Definitions:
     """Definitions for one city config and data dir; runs execute in-process (one warehouse writer)."""
     config = load_config(config_path)
     refresh = dg.define_asset_job(
@@ -189,9 +231,11 @@ def build_definitions(config_path: str, data_dir: str, as_of: str = "") -> dg.De
         executor_def=dg.in_process_executor,
         description="Fetch every department's sources, conform, geocode, deduplicate and publish.",
     )
+    sensors = [_inbox_sensor(d, s, refresh) for d, s in config.sources() if s.kind == "inbox"]
     return dg.Definitions(
         assets=build_assets(config),
         jobs=[refresh],
+        sensors=sensors,
         schedules=[
             dg.ScheduleDefinition(
                 name="daily_refresh",
@@ -202,6 +246,8 @@ def build_definitions(config_path: str, data_dir: str, as_of: str = "") -> dg.De
             )
         ],
         resources={
-            "tsunagu": TsunaguResource(config_path=str(config_path), data_dir=str(data_dir), as_of=as_of),
+            "tsunagu": TsunaguResource(
+                config_path=str(config_path), data_dir=str(data_dir), as_of=as_of, reparse=list(reparse or [])
+            ),
         },
     )

@@ -17,12 +17,22 @@ def parse_as_of(text: str | None) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def parse_reparse(items: list[str]) -> dict[str, str | None]:
+    """``SOURCE_ID`` or ``SOURCE_ID:SHA256-PREFIX`` items as source id -> snapshot prefix (None = newest)."""
+    out: dict[str, str | None] = {}
+    for item in items:
+        source_id, _, prefix = item.partition(":")
+        out[source_id] = prefix or None
+    return out
+
+
 class TsunaguResource(dg.ConfigurableResource):
     """Where the departments config and the data dir are, and the run's as-of time ('' = now)."""
 
     config_path: str
     data_dir: str
     as_of: str = ""
+    reparse: list[str] = []  # noqa: RUF012 — pydantic copies field defaults; Dagster config needs a list
 
     def city(self) -> CityConfig:
         """The validated departments config."""
@@ -32,4 +42,5 @@ class TsunaguResource(dg.ConfigurableResource):
         """A RunContext for one Dagster run."""
         ctx = make_context(self.city(), self.data_dir, as_of=parse_as_of(self.as_of), report=progress.report)
         ctx.run_id = run_id
+        ctx.reparse = parse_reparse(self.reparse)
         return ctx

@@ -16,6 +16,8 @@ from typing import Any
 import pandas as pd
 
 from connectors import HttpClient, RawArchive, fetch, parse
+from connectors.base import Payload, Validators
+from connectors.inbox import EXTENSIONS as INBOX_EXTENSIONS
 from connectors.inbox import NothingYet
 from exports import compute_freshness, department_freshness, write_release
 from geocoding import Gazetteer
@@ -24,7 +26,7 @@ from matching import resolve
 from schemas.conform import conform
 from schemas.definition import FIELD_NAMES
 from tsunagu.config import CityConfig, Department, SourceConfig
-from tsunagu.errors import FetchError, ParseError, TsunaguError
+from tsunagu.errors import FetchError, SourceError, TsunaguError
 from warehouse import Warehouse, utc_naive
 
 Reporter = Callable[[str, str, str], None]
@@ -50,6 +52,7 @@ class RunContext:
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
     report: Reporter = _silent
     client: HttpClient | None = None
+    reparse: dict[str, str | None] = field(default_factory=dict)
 
     @property
     def warehouse(self) -> Warehouse:
@@ -90,21 +93,44 @@ def make_context(
     return RunContext(config=config, data_dir=Path(data_dir).resolve(), now=now, report=report)
 
 
-def extract_source(ctx: RunContext, dept: Department, source: SourceConfig) -> dict[str, Any]:
-    """Fetch a source, archive the raw payload (content-addressed) and log the attempt in the manifest."""
-    location = ctx.config.resolve(source.location)
-    row: dict[str, Any] = {
+def source_location(ctx: RunContext, source: SourceConfig) -> str:
+    """Where a source is read from: its URL or path, or its drop folder under the inbox dir."""
+    if source.kind == "inbox":
+        root = Path(ctx.config.resolve(ctx.config.inbox_dir)) if ctx.config.inbox_dir else ctx.data_dir / "inbox"
+        return str(root / source.location)
+    return ctx.config.resolve(source.location)
+
+
+def _manifest_row(ctx: RunContext, dept: Department, source: SourceConfig, location: str) -> dict[str, Any]:
+    return {
         "fetch_id": uuid.uuid4().hex,
         "run_id": ctx.run_id,
         "department_id": dept.id,
         "source_id": source.id,
         "attempted_at": utc_naive(ctx.now),
-        "location": source.location,
+        "location": location,
         "ok": False,
         "nothing_yet": False,
     }
+
+
+def extract_source(ctx: RunContext, dept: Department, source: SourceConfig) -> dict[str, Any]:
+    """Fetch a source, archive the raw payload (content-addressed) and log the attempt in the manifest.
+
+    A web source is asked conditionally (ETag / Last-Modified of its last good fetch): an unchanged
+    source answers 304 and costs no new snapshot. ``ctx.reparse`` sources are not fetched at all:
+    their archived snapshot is queued for parsing again.
+    """
+    if source.id in ctx.reparse:
+        return _queue_reparse(ctx, dept, source, ctx.reparse[source.id])
+    location = source_location(ctx, source)
+    row = _manifest_row(ctx, dept, source, location)
+    previous = ctx.warehouse.previous_ok_fetch(source.id)
+    validators = None
+    if source.is_url and previous and isinstance(previous.get("headers"), str):
+        validators = Validators.from_headers(json.loads(previous["headers"]))
     try:
-        payload = fetch(source, location, client=ctx.http() if source.is_url else None)
+        payload = fetch(source, location, client=ctx.http() if source.is_url else None, validators=validators)
     except NothingYet as exc:
         row.update(nothing_yet=True, error=str(exc))
         ctx.report("extract", source.id, "waiting for the department's first file")
@@ -112,32 +138,61 @@ def extract_source(ctx: RunContext, dept: Department, source: SourceConfig) -> d
         row.update(error=str(exc))
         ctx.report("extract", source.id, f"FAILED: {exc}")
     else:
-        ctx.archive.store(payload)
-        row.update(
-            ok=True,
-            sha256=payload.sha256,
-            bytes=len(payload.content),
-            filename=payload.filename,
-            http_status=payload.http_status,
-            headers=json.dumps(payload.headers, ensure_ascii=False) if payload.headers else None,
-            modified_at=utc_naive(payload.modified_at),
-        )
+        if payload.not_modified and previous:
+            row.update(
+                ok=True,
+                http_status=304,
+                **{k: previous[k] for k in ("sha256", "bytes", "filename", "headers", "modified_at")},
+            )
+        else:
+            ctx.archive.store(payload)
+            row.update(
+                ok=True,
+                location=payload.location,
+                sha256=payload.sha256,
+                bytes=len(payload.content),
+                filename=payload.filename,
+                http_status=payload.http_status,
+                headers=json.dumps(payload.headers, ensure_ascii=False) if payload.headers else None,
+                modified_at=utc_naive(payload.modified_at),
+            )
     row["new_content"] = ctx.warehouse.record_fetch(row)
     if row["ok"]:
-        ctx.report("extract", source.id, f"{row['bytes']:,} bytes{' (new content)' if row['new_content'] else ''}")
+        detail = "not modified (304)" if row.get("http_status") == 304 else f"{row['bytes']:,} bytes"
+        ctx.report("extract", source.id, detail + (" (new content)" if row["new_content"] else ""))
     return row
 
 
+def _queue_reparse(ctx: RunContext, dept: Department, source: SourceConfig, prefix: str | None) -> dict[str, Any]:
+    """Make an archived snapshot the source's latest again, so the conform stage parses it anew."""
+    snapshot = ctx.warehouse.find_snapshot(source.id, prefix)
+    if snapshot is None:
+        raise SourceError(source.id, f"no archived snapshot {prefix or ''} to re-parse; run without --reparse first")
+    row = _manifest_row(ctx, dept, source, f"reparse of {snapshot['sha256'][:12]}")
+    row.update(ok=True, sha256=snapshot["sha256"], bytes=snapshot["bytes"], filename=snapshot["filename"])
+    ctx.warehouse.record_fetch(row)
+    ctx.report("extract", source.id, f"re-parsing archived snapshot {snapshot['sha256'][:12]} (not fetched)")
+    return {**row, "new_content": False}
+
+
 def conform_source(ctx: RunContext, dept: Department, source: SourceConfig) -> dict[str, Any]:
-    """Parse the source's newest payload, conform and validate it, store good rows and quarantine."""
+    """Parse the source's newest payload, conform and validate it, store good rows and quarantine.
+
+    Content already parsed (same hash) is not parsed again unless it is being re-parsed on purpose.
+    """
     latest = ctx.warehouse.latest_fetch(source.id)
     if latest is None or not latest["ok"]:
         return {"source_id": source.id, "status": "skipped", "reason": (latest or {}).get("error")}
-    from connectors.base import Payload
-
+    if source.id not in ctx.reparse:
+        known = ctx.warehouse.parsed_outcome(source.id, latest["sha256"])
+        if known is not None:
+            ctx.warehouse.record_parse(latest["fetch_id"], known)
+            _file_inbox_drop(ctx, source, latest, None)
+            ctx.report("conform", source.id, "unchanged content, not parsed again")
+            return {"source_id": source.id, "status": "unchanged", **known}
     payload = Payload(
         source_id=source.id,
-        location=ctx.config.resolve(source.location),
+        location=latest["location"],
         filename=latest["filename"],
         content=ctx.archive.load(latest["sha256"]),
         fetched_at=ctx.now,
@@ -149,8 +204,9 @@ def conform_source(ctx: RunContext, dept: Department, source: SourceConfig) -> d
     try:
         extracted = parse(source, payload)
         result = conform(extracted.frame, source, department_id=dept.id, source_as_of=extracted.as_of)
-    except (ParseError, TsunaguError) as exc:
+    except TsunaguError as exc:
         ctx.warehouse.record_parse(latest["fetch_id"], {"parse_ok": False, "parse_error": str(exc)})
+        _file_inbox_drop(ctx, source, latest, str(exc))
         ctx.report("conform", source.id, f"FAILED: {exc}")
         return {"source_id": source.id, "status": "failed", "error": str(exc)}
     ctx.warehouse.store_conformed(latest["sha256"], source.id, result.records, result.quarantine)
@@ -165,8 +221,38 @@ def conform_source(ctx: RunContext, dept: Department, source: SourceConfig) -> d
         "warnings": "\n".join([*extracted.warnings, *result.warnings]) or None,
     }
     ctx.warehouse.record_parse(latest["fetch_id"], outcome)
+    _file_inbox_drop(ctx, source, latest, None)
     ctx.report("conform", source.id, f"{len(result.records)} records, {bad_rows} quarantined")
     return {"source_id": source.id, "status": "ok", **outcome}
+
+
+def _file_inbox_drop(ctx: RunContext, source: SourceConfig, fetched: dict[str, Any], problem: str | None) -> None:
+    """Move a dropped file out of the inbox: to processed/, or to rejected/ with a .reason.txt beside it.
+
+    The department sees at a glance that its file was taken, or why it was not; the payload itself
+    is already in the raw archive.
+    """
+    if source.kind != "inbox" or fetched["run_id"] != ctx.run_id:
+        return
+    path = Path(str(fetched["location"]))
+    if not path.is_file():
+        return
+    stamp = ctx.now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    target_dir = path.parent / ("rejected" if problem else "processed")
+    target_dir.mkdir(exist_ok=True)
+    target = target_dir / f"{stamp}_{path.name}"
+    path.replace(target)
+    # Older files still waiting are superseded by the one just read: each drop is a whole list.
+    for older in path.parent.iterdir():
+        if older.is_file() and older.suffix.lower() in INBOX_EXTENSIONS and not older.name.startswith(("~$", ".")):
+            (path.parent / "processed").mkdir(exist_ok=True)
+            older.replace(path.parent / "processed" / f"{stamp}_superseded_{older.name}")
+    if problem:
+        target.with_name(target.name + ".reason.txt").write_text(
+            f"{path.name} was not accepted ({stamp}).\n\n{problem}\n\n"
+            "Fix the file and drop it into the folder again; the last accepted list stays published.\n",
+            encoding="utf-8",
+        )
 
 
 def _newest_row_date(records: pd.DataFrame) -> date | None:

@@ -119,6 +119,38 @@ class Warehouse:
             ).df()
         return None if frame.empty else frame.iloc[0].to_dict()
 
+    def previous_ok_fetch(self, source_id: str) -> dict[str, Any] | None:
+        """The newest successful fetch of a source (its validators make the next request conditional)."""
+        with self.connect() as con:
+            frame = con.execute(
+                "SELECT * FROM raw_manifest WHERE source_id = ? AND ok ORDER BY seq DESC LIMIT 1", [source_id]
+            ).df()
+        return None if frame.empty else frame.iloc[0].to_dict()
+
+    def parsed_outcome(self, source_id: str, sha256: str) -> dict[str, Any] | None:
+        """How this exact content parsed before, if it did: unchanged content need not be parsed again."""
+        with self.connect() as con:
+            frame = con.execute(
+                """SELECT parse_ok, parse_error, as_of, rows_in, records, quarantined, warnings FROM raw_manifest
+                   WHERE source_id = ? AND sha256 = ? AND parse_ok ORDER BY seq DESC LIMIT 1""",
+                [source_id, sha256],
+            ).df()
+        if frame.empty:
+            return None
+        return {k: (None if pd.isna(v) else v) for k, v in frame.iloc[0].to_dict().items()}
+
+    def find_snapshot(self, source_id: str, prefix: str | None = None) -> dict[str, Any] | None:
+        """An archived snapshot of a source by hash prefix, or the newest one fetched."""
+        with self.connect() as con:
+            frame = con.execute(
+                """SELECT s.sha256, s.bytes, s.filename FROM snapshots s
+                   JOIN raw_manifest m ON m.source_id = s.source_id AND m.sha256 = s.sha256
+                   WHERE s.source_id = ? AND starts_with(s.sha256, ?)
+                   ORDER BY m.seq DESC LIMIT 1""",
+                [source_id, prefix or ""],
+            ).df()
+        return None if frame.empty else frame.iloc[0].to_dict()
+
     def record_parse(self, fetch_id: str, outcome: dict[str, Any]) -> None:
         """Store how parsing the fetched payload went."""
         with self.connect() as con:

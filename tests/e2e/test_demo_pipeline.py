@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import os
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,14 +67,20 @@ def tsunagu(*args: str) -> Run:
     return Run(code, out.getvalue(), err.getvalue(), data_dir)
 
 
+def seed_inbox(repo_root: Path, data: Path) -> None:
+    """Drop the demo department's file into its folder, as scripts/demo does."""
+    shutil.copytree(repo_root / "demo" / "kawagoe" / "inbox", data / "inbox", dirs_exist_ok=True)
+
+
 @pytest.fixture(scope="module")
 def demo_config(repo_root: Path) -> Path:
     return repo_root / "config" / "kawagoe" / "departments.yaml"
 
 
 @pytest.fixture(scope="module")
-def first(tmp_path_factory: pytest.TempPathFactory, demo_config: Path) -> Run:
+def first(tmp_path_factory: pytest.TempPathFactory, demo_config: Path, repo_root: Path) -> Run:
     data = tmp_path_factory.mktemp("demo") / "data"
+    seed_inbox(repo_root, data)
     return tsunagu("run", "--config", str(demo_config), "--data-dir", str(data), "--as-of", AS_OF)
 
 
@@ -86,6 +93,7 @@ def second(first: Run, demo_config: Path) -> Run:
             "history": con.execute("SELECT count(*) FROM resources_history").fetchall(),
             "snapshots": con.execute("SELECT count(*) FROM snapshots").fetchall(),
         }
+    seed_inbox(demo_config.parents[2], first.data_dir)  # the same file dropped again
     return tsunagu("run", "--config", str(demo_config), "--data-dir", str(first.data_dir), "--as-of", AS_OF)
 
 

@@ -43,7 +43,7 @@ CITY = {
                 {
                     "id": "circles",
                     "kind": "inbox",
-                    "location": "inbox/circles",
+                    "location": "circles",
                     "cadence": "P6M",
                     "resource_type": "子育て支援サークル",
                     "field": "子ども",
@@ -108,3 +108,25 @@ def test_demo_code_location_loads(repo_root: Path, tmp_path: Path) -> None:
     defs = build_definitions(str(repo_root / "config" / "kawagoe" / "departments.yaml"), str(tmp_path))
     keys = defs.resolve_asset_graph().get_all_asset_keys()
     assert sum(1 for k in keys if k.path[0] == "raw") >= 10
+
+
+def test_inbox_sensor_requests_a_run_of_that_source_when_a_file_is_dropped(tmp_path: Path) -> None:
+    from pipelines.resources import TsunaguResource
+
+    defs = _defs(tmp_path)
+    sensor = defs.resolve_sensor_def("inbox_circles")
+    resource = TsunaguResource(config_path=str(tmp_path / "departments.yaml"), data_dir=str(tmp_path / "data"))
+
+    def evaluate() -> dg.SensorResult:
+        with dg.build_sensor_context(resources={"tsunagu": resource}) as context:
+            return sensor(context)
+
+    assert "nothing in the circles drop folder" in str(evaluate().skip_reason)
+    folder = tmp_path / "data" / "inbox" / "circles"
+    folder.mkdir(parents=True)
+    (folder / "サークル一覧.csv").write_text("名称,住所\nぴよぴよ,川越市新富町1-1-1\n", encoding="utf-8")
+    (request,) = evaluate().run_requests
+    assert request.run_key.startswith("circles:サークル一覧.csv:")
+    assert {k.to_user_string() for k in request.asset_selection} == {
+        "raw/kodomo/circles", "conformed/kodomo/circles", "geocoded", "resources", "freshness", "release"
+    }  # fmt: skip

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from pipelines.steps import (
     resolve_resources,
 )
 from tsunagu.config import parse_config
+from tsunagu.errors import SourceError
 
 
 def _write_clubs(path: Path, names: list[str]) -> None:
@@ -48,7 +51,7 @@ def city(tmp_path: Path):
                         {"id": "clubs", "kind": "excel", "location": "clubs.xlsx", "cadence": "P1Y",
                          "resource_type": "老人クラブ", "field": "高齢", "formality": "informal",
                          "columns": {"name": "クラブ名", "address": "活動場所", "publish": "掲載希望"}},
-                        {"id": "salons", "kind": "inbox", "location": "inbox/salons", "cadence": "P3M",
+                        {"id": "salons", "kind": "inbox", "location": "salons", "cadence": "P3M",
                          "resource_type": "ふれあいサロン", "field": "高齢"},
                     ],
                 }
@@ -101,3 +104,67 @@ def test_new_content_resets_the_age_even_with_an_old_stated_date(city, tmp_path:
     clubs = freshness_frame(ctx)[0].set_index("source_id").loc["clubs"]
     assert clubs["last_changed_at"] == datetime(2026, 12, 3, tzinfo=UTC)  # a new hash, later than the title date
     assert len(ctx.warehouse.resources()) == 3
+
+
+def _inbox(tmp_path: Path) -> Path:
+    return tmp_path / "data" / "inbox" / "salons"
+
+
+def _drop(folder: Path, name: str, text: str, encoding: str = "cp932") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(text, encoding=encoding)
+    return path
+
+
+def test_a_dropped_file_is_read_then_moved_to_processed(city, tmp_path: Path) -> None:
+    folder = _inbox(tmp_path)
+    _drop(folder, "old.csv", "名称,住所\n古いサロン,川越市新富町1-1-1\n")
+    newest = _drop(folder, "salons_R8.12.csv", "名称,住所\nふれあいサロン仙波,川越市仙波町２丁目５番８号\n")
+    os.utime(newest, (time.time() + 5, time.time() + 5))
+    ctx = _run(city, tmp_path / "data", 1)
+    names = ctx.warehouse.read_current_records().set_index("source_id").loc[["salons"], "name"].tolist()
+    assert names == ["ふれあいサロン仙波"]
+    assert not any(p.is_file() for p in folder.iterdir())  # nothing left waiting
+    processed = sorted(p.name for p in (folder / "processed").iterdir())
+    assert processed == ["20261201T000000Z_salons_R8.12.csv", "20261201T000000Z_superseded_old.csv"]
+
+
+def test_a_rejected_file_is_moved_aside_with_its_reason_and_the_last_list_stays(city, tmp_path: Path) -> None:
+    folder = _inbox(tmp_path)
+    _drop(folder, "salons.csv", "名称,住所\nふれあいサロン仙波,川越市仙波町２丁目５番８号\n")
+    _run(city, tmp_path / "data", 1)
+    _drop(folder, "salons_broken.xlsx", "this is not a workbook", encoding="utf-8")
+    ctx = _run(city, tmp_path / "data", 2)
+    rejected = folder / "rejected"
+    assert (rejected / "20261202T000000Z_salons_broken.xlsx").is_file()
+    reason = (rejected / "20261202T000000Z_salons_broken.xlsx.reason.txt").read_text(encoding="utf-8")
+    assert "salons" in reason and "the last accepted list stays published" in reason
+    assert "ふれあいサロン仙波" in ctx.warehouse.read_current_records()["name"].tolist()
+    assert freshness_frame(ctx)[0].set_index("source_id").loc["salons", "status"] == "failing"
+
+
+def test_unchanged_content_is_not_parsed_again(city, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    _run(city, data, 1)
+    ctx = make_context(city, data, as_of=datetime(2026, 12, 2, tzinfo=UTC))
+    dept, source = city.source("clubs")
+    assert extract_source(ctx, dept, source)["new_content"] is False
+    out = conform_source(ctx, dept, source)
+    assert out["status"] == "unchanged" and out["records"] == 2
+
+
+def test_reparse_reads_the_archived_snapshot_without_fetching(city, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    _run(city, data, 1)
+    (tmp_path / "src" / "clubs.xlsx").unlink()  # the department's file is gone; the archive still has it
+    ctx = make_context(city, data, as_of=datetime(2026, 12, 2, tzinfo=UTC))
+    ctx.reparse = {"clubs": None}
+    dept, source = city.source("clubs")
+    row = extract_source(ctx, dept, source)
+    assert row["location"].startswith("reparse of ")
+    out = conform_source(ctx, dept, source)
+    assert out["status"] == "ok" and out["records"] == 2
+    ctx.reparse = {"clubs": "ffff"}
+    with pytest.raises(SourceError, match="no archived snapshot ffff"):
+        extract_source(ctx, dept, source)
