@@ -6,7 +6,7 @@ import codecs
 import hashlib
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import PurePosixPath
@@ -16,7 +16,7 @@ import pandas as pd
 from charset_normalizer import from_bytes
 
 from connectors.http import HttpClient, Response, local_path, read_file
-from tsunagu.config import SourceConfig
+from tsunagu.config import HttpSettings, SourceConfig
 from tsunagu.errors import ParseError
 
 ROW = "_row"
@@ -35,6 +35,37 @@ class Payload:
     http_status: int | None
     headers: dict[str, str]
     modified_at: datetime | None
+    not_modified: bool = False
+
+
+@dataclass(frozen=True)
+class Validators:
+    """The previous fetch's ETag and Last-Modified, so an unchanged source costs a 304, not a download."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+
+    @classmethod
+    def from_headers(cls, headers: Mapping[str, object] | None) -> Validators:
+        """The validators in a stored response's headers (names in any case; unusable values dropped)."""
+        found: dict[str, str] = {}
+        for name, value in (headers or {}).items():
+            # A value with a line break would be refused by requests (and is no validator anyway).
+            if isinstance(value, str) and value.strip() and "\r" not in value and "\n" not in value:
+                found[name.lower()] = value.strip()
+        return cls(etag=found.get("etag"), last_modified=found.get("last-modified"))
+
+    def __bool__(self) -> bool:
+        return bool(self.etag or self.last_modified)
+
+    def request_headers(self) -> dict[str, str]:
+        """The conditional-request headers (If-None-Match, If-Modified-Since) these validators make."""
+        headers: dict[str, str] = {}
+        if self.etag:
+            headers["If-None-Match"] = self.etag
+        if self.last_modified:
+            headers["If-Modified-Since"] = self.last_modified
+        return headers
 
 
 @dataclass
@@ -54,12 +85,19 @@ PARSERS: dict[str, Parser] = {}
 FETCHERS: dict[str, Fetcher] = {}
 
 
-def fetch(source: SourceConfig, location: str, *, client: HttpClient | None = None) -> Payload:
-    """Obtain a source's raw payload from a path, URL or drop folder; raise FetchError when it cannot."""
+def fetch(
+    source: SourceConfig,
+    location: str,
+    *,
+    client: HttpClient | None = None,
+    validators: Validators | None = None,
+) -> Payload:
+    """Obtain a source's raw payload; with the last fetch's validators an unchanged URL gives not_modified."""
     fetcher = FETCHERS.get(source.kind)
     if fetcher is not None:
+        # Kinds with their own fetcher (inbox, ckan) take no validators yet: they always read in full.
         return fetcher(source, location, client)
-    return fetch_location(source, location, client)
+    return fetch_location(source, location, client, validators)
 
 
 def parse(source: SourceConfig, payload: Payload) -> Extracted:
@@ -71,29 +109,38 @@ def parse(source: SourceConfig, payload: Payload) -> Extracted:
     return parser(source, payload)
 
 
-def fetch_location(source: SourceConfig, location: str, client: HttpClient | None = None) -> Payload:
-    """Read one path, file:// URL or http(s) URL into a Payload."""
+def fetch_location(
+    source: SourceConfig,
+    location: str,
+    client: HttpClient | None = None,
+    validators: Validators | None = None,
+) -> Payload:
+    """Read one path, file:// URL or http(s) URL into a Payload, checking a URL serves the kind expected."""
     if client is not None:
-        return make_payload(source, client.open(location, source_id=source.id))
+        response = client.open(location, source_id=source.id, validators=validators, expect=source.kind)
+        return make_payload(source, response)
     path = local_path(location)
     if path is not None:
         return make_payload(source, read_file(path, source_id=source.id))
-    with HttpClient() as own:
-        return make_payload(source, own.get(location, source_id=source.id))
+    # Without the caller's client, still fetch with the project's default policy (robots.txt, pacing).
+    with HttpClient.from_settings(HttpSettings(), contact=None) as own:
+        return make_payload(source, own.get(location, source_id=source.id, validators=validators, expect=source.kind))
 
 
 def make_payload(source: SourceConfig, response: Response) -> Payload:
-    """Stamp a response with its hash, fetch time and a file name that picks its parser."""
+    """Stamp a response with its hash, fetch time and a file name that picks its parser (a 304 has no bytes)."""
+    not_modified = response.status == 304
     return Payload(
         source_id=source.id,
         location=response.location,
         filename=payload_filename(response.location, response.headers, source.kind),
         content=response.content,
         fetched_at=datetime.now(UTC),
-        sha256=hashlib.sha256(response.content).hexdigest(),
+        sha256="" if not_modified else hashlib.sha256(response.content).hexdigest(),
         http_status=response.status,
         headers=response.headers,
         modified_at=response.modified_at,
+        not_modified=not_modified,
     )
 
 

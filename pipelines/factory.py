@@ -8,6 +8,7 @@ from datetime import timedelta
 
 # No `from __future__ import annotations`: Dagster reads the context and resource type hints at runtime.
 from pathlib import Path
+from typing import Any
 
 import dagster as dg
 
@@ -121,7 +122,7 @@ def _conformed_asset(dept: Department, source: SourceConfig) -> dg.AssetsDefinit
 CITY_KEYS = ("geocoded", "resources", "freshness", "release")
 
 
-def _inbox_sensor(dept: Department, source: SourceConfig, job: dg.UnresolvedAssetJobDefinition) -> dg.SensorDefinition:
+def _inbox_sensor(dept: Department, source: SourceConfig, job: Any) -> dg.SensorDefinition:
     @dg.sensor(
         name=f"inbox_{source.id.replace('-', '_')}",
         job=job,

@@ -72,14 +72,7 @@ class RunContext:
     def http(self) -> HttpClient:
         """The shared HTTP client, made on first use."""
         if self.client is None:
-            http = self.config.http
-            self.client = HttpClient(
-                contact=self.config.staff_email or None,
-                connect_timeout=http.connect_timeout,
-                read_timeout=http.read_timeout,
-                retries=http.retries,
-                backoff=http.backoff,
-            )
+            self.client = HttpClient.from_settings(self.config.http, contact=self.config.staff_email or None)
         return self.client
 
 

@@ -32,7 +32,7 @@ def test_500_then_200_is_retried(httpserver: HTTPServer, client: HttpClient) -> 
     assert payload.headers["ETag"] == '"abc"'
     assert payload.fetched_at.tzinfo is not None
     assert len(httpserver.log) == 2
-    assert httpserver.log[0][0].headers["User-Agent"] == "Tsunagu/0.1 (+opendata@city.example)"
+    assert httpserver.log[0][0].headers["User-Agent"] == "Tsunagu/0.1.0 (+mailto:opendata@city.example)"
 
 
 def test_429_honours_retry_after_within_the_cap(httpserver: HTTPServer, client: HttpClient) -> None:
@@ -54,7 +54,7 @@ def test_persistent_503_gives_up_with_what_to_do(httpserver: HTTPServer, client:
 def test_404_is_a_fetch_error_naming_source_and_url(httpserver: HTTPServer, client: HttpClient) -> None:
     httpserver.expect_request("/old.csv").respond_with_data("not here", status=404)
     url = httpserver.url_for("/old.csv")
-    with pytest.raises(FetchError, match=r"HTTP 404 NOT FOUND; the page may have moved") as raised:
+    with pytest.raises(FetchError, match=r"HTTP 404 Not Found; the page may have moved") as raised:
         fetch(make_source("csv"), url, client=client)
     assert raised.value.source_id == "test-csv"
     assert raised.value.location == url
@@ -75,13 +75,33 @@ def test_response_over_the_size_cap(httpserver: HTTPServer) -> None:
         fetch(make_source("csv"), httpserver.url_for("/big.csv"), client=small)
 
 
-def test_redirect_limit(httpserver: HTTPServer) -> None:
-    httpserver.expect_request("/loop").respond_with_data("", status=302, headers={"Location": "/loop"})
+def test_redirect_loop_is_named(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/a").respond_with_data("", status=302, headers={"Location": "/b"})
+    httpserver.expect_request("/b").respond_with_data("", status=302, headers={"Location": "/a"})
     with (
         HttpClient(max_redirects=3, retries=0) as http,
-        pytest.raises(FetchError, match="more than 3 redirects"),
+        pytest.raises(FetchError, match=r"redirect loop \(.*/a → .*/b → .*/a\), stopped after 3 redirects"),
     ):
-        fetch(make_source("html", html={"mode": "table"}), httpserver.url_for("/loop"), client=http)
+        fetch(make_source("html", html={"mode": "table"}), httpserver.url_for("/a"), client=http)
+    assert len(httpserver.log) == 4  # the limit, not the loop, ends it: a cookie-setting hop may repeat once
+
+
+def test_redirect_chain_over_the_limit(httpserver: HTTPServer) -> None:
+    for hop in range(4):
+        httpserver.expect_request(f"/r{hop}").respond_with_data("", status=301, headers={"Location": f"/r{hop + 1}"})
+    with (
+        HttpClient(max_redirects=3, retries=0) as http,
+        pytest.raises(FetchError, match=r"more than 3 redirects .*raise http.max_redirects"),
+    ):
+        fetch(make_source("csv"), httpserver.url_for("/r0"), client=http)
+
+
+def test_redirect_within_the_limit_is_followed(httpserver: HTTPServer, client: HttpClient) -> None:
+    httpserver.expect_request("/old/list.csv").respond_with_data("", status=301, headers={"Location": "/new/list.csv"})
+    httpserver.expect_request("/new/list.csv").respond_with_data("a\n1\n", content_type="text/csv")
+    payload = fetch(make_source("csv"), httpserver.url_for("/old/list.csv"), client=client)
+    assert payload.content == b"a\n1\n"
+    assert payload.location == httpserver.url_for("/new/list.csv")
 
 
 def test_missing_file_asks_whether_the_department_sent_it(tmp_path: Path) -> None:
