@@ -309,3 +309,10 @@ def test_ui_shows_the_runs_made_by_tsunagu_run(first: Run, demo_config: Path) ->
         proc.wait(timeout=90)
     with pytest.raises(requests.ConnectionError):
         requests.get(f"http://127.0.0.1:{port}/server_info", timeout=5)
+
+
+def test_the_dropped_file_was_taken_from_the_inbox(first: Run) -> None:
+    folder = first.data_dir / "inbox" / "kosodate-circles"
+    assert not [p for p in folder.iterdir() if p.is_file()]  # nothing left waiting
+    taken = [p.name for p in (folder / "processed").iterdir()]
+    assert taken and all(name.endswith("_子育てサークル一覧_R8.11.csv") for name in taken)
