@@ -77,8 +77,9 @@ class Extracted:
     warnings: list[str] = field(default_factory=list)
 
 
-Fetcher = Callable[[SourceConfig, str, HttpClient | None], Payload]
-Parser = Callable[[SourceConfig, Payload], Extracted]
+Loader = Callable[[str], bytes]  # reads a further page (next page, detail page, API page) by URL or path
+Fetcher = Callable[[SourceConfig, str, HttpClient | None, "Validators | None"], Payload]
+Parser = Callable[[SourceConfig, Payload, Loader | None], Extracted]
 
 # Filled by connectors/__init__.py, so that a kind's module can import this one without a cycle.
 PARSERS: dict[str, Parser] = {}
@@ -95,18 +96,20 @@ def fetch(
     """Obtain a source's raw payload; with the last fetch's validators an unchanged URL gives not_modified."""
     fetcher = FETCHERS.get(source.kind)
     if fetcher is not None:
-        # Kinds with their own fetcher (inbox, ckan) take no validators yet: they always read in full.
-        return fetcher(source, location, client)
+        return fetcher(source, location, client, validators)
     return fetch_location(source, location, client, validators)
 
 
-def parse(source: SourceConfig, payload: Payload) -> Extracted:
-    """Read a payload into rows with the parser of the source's kind; raise ParseError naming what failed."""
+def parse(source: SourceConfig, payload: Payload, loader: Loader | None = None) -> Extracted:
+    """Read a payload into rows with the parser of the source's kind; raise ParseError naming what failed.
+
+    ``loader`` reads the further pages a source points at (pagination, detail pages, CKAN files).
+    """
     parser = PARSERS.get(source.kind)
     if parser is None:
         known = ", ".join(sorted(PARSERS))
         raise parse_error(payload, f"no parser for kind {source.kind!r} yet (parsers exist for: {known})")
-    return parser(source, payload)
+    return parser(source, payload, loader)
 
 
 def fetch_location(
@@ -144,7 +147,9 @@ def make_payload(source: SourceConfig, response: Response) -> Payload:
     )
 
 
-DATA_EXTENSIONS = frozenset({".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".json", ".html", ".htm", ".xml"})
+DATA_EXTENSIONS = frozenset(
+    {".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".json", ".html", ".htm", ".xml", ".zip"}
+)
 _KIND_EXTENSION = {"csv": ".csv", "excel": ".xlsx", "html": ".html", "json_api": ".json", "ckan": ".json"}
 _CONTENT_TYPE_EXTENSION = {
     "text/html": ".html",
@@ -153,6 +158,7 @@ _CONTENT_TYPE_EXTENSION = {
     "text/csv": ".csv",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
     "application/vnd.ms-excel": ".xls",
+    "application/zip": ".zip",
 }
 _DISPOSITION = re.compile(r"""filename\*\s*=\s*[\w-]+'[^']*'([^;]+)|filename\s*=\s*"?([^";]+)"?""", re.I)
 
@@ -315,7 +321,7 @@ def build_frame(
     if unnamed:
         where = ", ".join(str(i + 1) for i in unnamed)
         warnings.append(f"column(s) {where} have values but no header; named column_<n>")
-    columns = _unique([names[i] or f"column_{i + 1}" for i in keep], warnings)
+    columns = unique_columns([names[i] or f"column_{i + 1}" for i in keep], warnings)
     frame = pd.DataFrame([[row[i] for i in keep] for row in matrix], columns=columns, dtype=object)
     frame[ROW] = pd.Series([number for number, _ in rows], dtype="int64")
     if not rows:
@@ -324,7 +330,7 @@ def build_frame(
     return frame
 
 
-def _unique(columns: list[str], warnings: list[str]) -> list[str]:
+def unique_columns(columns: list[str], warnings: list[str]) -> list[str]:
     seen: dict[str, int] = {}
     out: list[str] = []
     for name in columns:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Callable
+import zlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -16,9 +17,24 @@ from openpyxl.worksheet.worksheet import Worksheet
 from xlrd.sheet import Sheet as XlsSheet
 
 from connectors.base import Extracted, Payload, build_frame, find_as_of, flatten_header, parse_error
+from connectors.loading import Loader
+from connectors.safety import (
+    DEFAULT_LIMITS,
+    Budget,
+    ZipLimits,
+    check_sizes,
+    damaged,
+    iter_member,
+    member_name,
+    open_zip,
+)
 from tsunagu.config import ExcelOptions, SourceConfig
 
 XLSX_MAGIC = b"PK\x03\x04"
+WORKBOOK_PARTS = ("xl/workbook.xml", "xl/workbook.bin")
+_XML_PARTS = (".xml", ".rels", ".vml")
+# Excel never writes a DOCTYPE; one in a workbook part is there to declare entities (XXE, billion laughs).
+_DOCTYPE = "<!DOCTYPE"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 HEADER_SCAN_ROWS = 50
 SHORT_TEXT = 40
@@ -39,9 +55,13 @@ class Sheet:
 SheetRef = tuple[str, bool, Callable[[], Sheet]]
 
 
-def parse(source: SourceConfig, payload: Payload) -> Extracted:
+def parse(source: SourceConfig, payload: Payload, loader: Loader | None = None) -> Extracted:
     """The table on the configured sheet, else on the first visible sheet where a header row is found."""
     options = source.excel or ExcelOptions()
+    if payload.content.startswith(XLSX_MAGIC) and not _is_workbook(payload):
+        from connectors import bundle  # bundle reads its members with this module: imported here, not on top
+
+        return bundle.parse(source, payload)
     sheets = read_workbook(payload)
     if options.sheet is not None:
         sheet = _pick(payload, sheets, options.sheet)
@@ -94,11 +114,60 @@ def read_workbook(payload: Payload) -> list[SheetRef]:
 # --- .xlsx --------------------------------------------------------------------------------------
 
 
+def _is_workbook(payload: Payload) -> bool:
+    """Whether a ZIP is a workbook rather than a bundle of files (a damaged one counts as a workbook)."""
+    try:
+        names = zipfile.ZipFile(io.BytesIO(payload.content)).namelist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return True
+    return any(part in names for part in WORKBOOK_PARTS)
+
+
+def check_xlsx(payload: Payload, limits: ZipLimits = DEFAULT_LIMITS) -> None:
+    """Refuse a workbook that is truncated, would expand too far, or declares XML entities, before openpyxl."""
+    archive = open_zip(payload, "workbook", limits)
+    infos = archive.infolist()
+    check_sizes(payload, infos, limits)
+    budget = Budget(limits.max_total)
+    for info in infos:
+        chunks = iter_member(payload, archive, info, budget, limits)
+        if info.filename.lower().endswith(_XML_PARTS):
+            _refuse_doctype(payload, member_name(info), chunks)
+        else:
+            for _ in chunks:  # read to the end: the CRC check finds truncation, the budget finds bombs
+                pass
+
+
+def _refuse_doctype(payload: Payload, name: str, chunks: Iterator[bytes]) -> None:
+    """Scan an XML part for a DOCTYPE in whatever encoding the part declares by its first bytes."""
+    tail = b""
+    needle: bytes | None = None
+    for chunk in chunks:
+        if needle is None:
+            head = chunk[:4]
+            codec = "utf-16-le" if head.startswith((b"\xff\xfe", b"<\x00")) else "utf-8"
+            codec = "utf-16-be" if head.startswith((b"\xfe\xff", b"\x00<")) else codec
+            needle = _DOCTYPE.encode(codec)
+        window = tail + chunk
+        if needle in window:
+            raise parse_error(
+                payload,
+                f"the workbook part {name} declares a DOCTYPE (XML entities, which Excel never writes); "
+                "refused as unsafe — ask the department to save the file again from Excel",
+            )
+        tail = window[-len(needle) :]
+
+
 def _xlsx_sheets(payload: Payload) -> list[SheetRef]:
+    check_xlsx(payload)
     # Not read-only mode: it exposes neither merged ranges nor hidden rows, and both change the table.
+    # openpyxl parses through defusedxml when it is installed (a project dependency): no entity is resolved.
     try:
         book = openpyxl.load_workbook(io.BytesIO(payload.content), data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        raise damaged(payload, "workbook", exc) from None
+    except (InvalidFileException, KeyError, OSError, ValueError, SyntaxError) as exc:
+        # defusedxml's refusals and expat's errors are ValueError and SyntaxError subclasses.
         raise parse_error(payload, f"not a readable .xlsx workbook ({exc}); ask the department to resend it") from None
 
     def loader(ws: Worksheet) -> Callable[[], Sheet]:

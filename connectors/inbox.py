@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from connectors.base import PARSERS, Extracted, Payload, make_payload, parse_error
+from connectors.base import PARSERS, Extracted, Payload, Validators, make_payload, parse_error
 from connectors.http import HttpClient, read_file
+from connectors.loading import Loader
 from tsunagu.config import SourceConfig
 from tsunagu.errors import FetchError
 
-EXTENSIONS = (".csv", ".xlsx", ".xls", ".json")
+EXTENSIONS = (".csv", ".xlsx", ".xls", ".json", ".zip")
 
 
 class NothingYet(FetchError):
@@ -41,16 +42,18 @@ def newest_file(source: SourceConfig, folder: Path) -> Path:
     return max(candidates, key=lambda path: (path.stat().st_mtime, path.name))
 
 
-def fetch(source: SourceConfig, location: str, client: HttpClient | None = None) -> Payload:
-    """The newest file in the drop folder, read as a Payload (the folder is left as it is)."""
+def fetch(
+    source: SourceConfig, location: str, client: HttpClient | None = None, validators: Validators | None = None
+) -> Payload:
+    """The newest file in the drop folder, read as a Payload (the folder is left as it is; no validators)."""
     path = newest_file(source, Path(location))
     if client is not None:
         return make_payload(source, client.open(str(path), source_id=source.id))
     return make_payload(source, read_file(path, source_id=source.id))
 
 
-def parse(source: SourceConfig, payload: Payload) -> Extracted:
-    """Parse the dropped file with the parser for its extension (csv, xlsx, xls, json)."""
+def parse(source: SourceConfig, payload: Payload, loader: Loader | None = None) -> Extracted:
+    """Parse the dropped file with the parser for its extension (csv, xlsx, xls, json, zip)."""
     extension = Path(payload.filename).suffix.lower().lstrip(".")
     parser = PARSERS.get(extension) if f".{extension}" in EXTENSIONS else None
     if parser is None:

@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from connectors import HttpClient, RawArchive, fetch, parse
+from connectors import HttpClient, RawArchive, fetch, page_loader, parse
 from connectors.base import Payload, Validators
 from connectors.inbox import EXTENSIONS as INBOX_EXTENSIONS
 from connectors.inbox import NothingYet
@@ -120,7 +120,9 @@ def extract_source(ctx: RunContext, dept: Department, source: SourceConfig) -> d
     row = _manifest_row(ctx, dept, source, location)
     previous = ctx.warehouse.previous_ok_fetch(source.id)
     validators = None
-    if source.is_url and previous and isinstance(previous.get("headers"), str):
+    # A 304 on page one would hide changes on later or detail pages: ask those in full.
+    multi_page = source.html is not None and (source.html.next or source.html.detail)
+    if source.is_url and not multi_page and previous and isinstance(previous.get("headers"), str):
         validators = Validators.from_headers(json.loads(previous["headers"]))
     try:
         payload = fetch(source, location, client=ctx.http() if source.is_url else None, validators=validators)
@@ -195,7 +197,7 @@ def conform_source(ctx: RunContext, dept: Department, source: SourceConfig) -> d
         modified_at=None,
     )
     try:
-        extracted = parse(source, payload)
+        extracted = parse(source, payload, page_loader(source, ctx.http() if source.is_url else None))
         result = conform(extracted.frame, source, department_id=dept.id, source_as_of=extracted.as_of)
     except TsunaguError as exc:
         ctx.warehouse.record_parse(latest["fetch_id"], {"parse_ok": False, "parse_error": str(exc)})

@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from connectors import csv as csv_connector
 from connectors import fetch, parse
 from connectors.csv import sniff_delimiter
 from tests.connectors.helpers import make_source, payload_of
@@ -147,3 +148,57 @@ def test_empty_file_is_a_parse_error() -> None:
 )
 def test_sniff_delimiter(text: str, delimiter: str) -> None:
     assert sniff_delimiter(text) == delimiter
+
+
+# --- the columnar path for large files -------------------------------------------------------------
+
+_ROWS = "\r\n".join(f"{n},さくら{n},川越市元町{n}" for n in range(1, 4))
+SHAPES = [
+    # (case, text, read column-wise): each is read both ways and must come out the same
+    ("fixture cp932", None, True),
+    ("title lines", f"老人クラブ一覧（令和７年４月１日現在）\r\n\r\nNO,名称,住所\r\n{_ROWS}\r\n", True),
+    ("padding rows and trailing blank lines", f"NO,名称,住所\r\n{_ROWS}\r\n,,\r\n,,\r\n\r\n\r\n", True),
+    ("quoted line breaks", f'NO,名称,住所\r\n{_ROWS}\r\n4,"ひまわり\r\n（休止中）","川越市\n的場"\r\n', True),
+    ("duplicate and missing headers", "名称,電話,電話,\r\nさくら,049-1,049-2,メモ\r\nひまわり,,,\r\n", True),
+    ("lost characters", f"NO,名称,住所\r\n{_ROWS}\r\n4,?橋商店,https://x.example/?id=4\r\n5,\ufffd,\r\n", True),
+    ("ideographic spaces", "NO,名称,住所\r\n1,\u3000さくら\u3000, 川越市 \r\n2,\u3000,\t\r\n", True),
+    ("tabs", "NO\t名称\t住所\r\n1\tさくら\t川越市\r\n", True),
+    ("header wider than rows", "NO,名称,住所,電話\r\n1,さくら,川越市\r\n2,ひまわり,川越市\r\n", True),
+    ("ragged rows", f"NO,名称,住所\r\n{_ROWS}\r\n4,ひまわり\r\n5,あおぞら,川越市,余分\r\n", False),
+    ("one column", "名称\r\nさくら\r\nひまわり\r\n", False),
+]
+
+
+@pytest.mark.parametrize(("case", "text", "columnar"), SHAPES, ids=[case for case, _, _ in SHAPES])
+def test_columnar_reading_matches_the_csv_module(
+    fixtures: Path, monkeypatch: pytest.MonkeyPatch, case: str, text: str | None, columnar: bool
+) -> None:
+    content = (fixtures / "care_services_cp932.csv").read_bytes() if text is None else text.encode("utf-8")
+    source = make_source("csv")
+    expected = parse(source, payload_of(content))  # small: read by the csv module
+    monkeypatch.setattr(csv_connector, "COLUMNAR_MIN_CHARS", 0)
+    if columnar:
+        monkeypatch.setattr(csv_connector, "_tolerant", _must_not_fall_back)
+    got = parse(source, payload_of(content))
+    pd.testing.assert_frame_equal(got.frame, expected.frame)
+    assert [type(v) for v in got.frame.to_numpy().ravel()] == [type(v) for v in expected.frame.to_numpy().ravel()]
+    assert got.warnings == expected.warnings
+    assert got.as_of == expected.as_of
+
+
+def _must_not_fall_back(*args: object) -> object:
+    raise AssertionError("the columnar path declined a well-formed file")
+
+
+def test_large_file_is_read_column_wise(monkeypatch: pytest.MonkeyPatch) -> None:
+    header = "NO,名称,住所,電話番号\r\n"
+    body = "".join(f"{n},さくら{n},川越市元町{n % 7}丁目,049-000-{n:04d}\r\n" for n in range(1, 20_001))
+    content = (header + body + ",,,\r\n" * 10).encode("cp932")
+    assert len(content) > csv_connector.COLUMNAR_MIN_CHARS
+    monkeypatch.setattr(csv_connector, "_tolerant", _must_not_fall_back)
+    extracted = parse(make_source("csv"), payload_of(content))
+    assert len(extracted.frame) == 20_000
+    assert extracted.frame.loc[19_999, "_row"] == 20_001
+    assert extracted.frame.loc[6, "住所"] == "川越市元町0丁目"
+    assert extracted.warnings == ["10 blank row(s) skipped"]
+    assert _cells_are_text(extracted.frame)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import zipfile
 from datetime import date, datetime, time
 from io import BytesIO
 from pathlib import Path
 
+import openpyxl
 import pytest
 from openpyxl import Workbook
 
@@ -174,3 +176,50 @@ def test_explicit_header_rows() -> None:
     source = make_source("excel", excel={"header_rows": 2})
     frame = parse(source, payload_of(_workbook(rows), "list.xlsx")).frame
     assert list(frame.columns) == ["名称", "開催_曜日", "時間", "会場", "_row"]
+
+
+# --- unsafe and damaged workbooks ---------------------------------------------------------------
+
+
+def test_external_entity_is_never_resolved(fixtures: Path) -> None:
+    source = make_source("excel", str(fixtures / "roujin_club_xxe.xlsx"))
+    payload = fetch(source, source.location)
+    with pytest.raises(ParseError, match=r"xl/worksheets/sheet2.xml declares a DOCTYPE .* refused as unsafe") as raised:
+        parse(source, payload)
+    hostname = Path("/etc/hostname").read_text().strip() if Path("/etc/hostname").exists() else "\0"
+    assert hostname not in str(raised.value)
+
+
+def test_openpyxl_itself_refuses_entities_through_defusedxml(fixtures: Path) -> None:
+    # The second line of defence, behind the DOCTYPE scan: openpyxl parses with defusedxml when installed.
+    assert openpyxl.DEFUSEDXML
+    with pytest.raises(ValueError, match="invalid XML"):
+        openpyxl.load_workbook(fixtures / "roujin_club_xxe.xlsx")
+
+
+def test_truncated_workbook_says_to_export_it_again(fixtures: Path) -> None:
+    source = make_source("excel", str(fixtures / "roujin_club_truncated.xlsx"))
+    with pytest.raises(ParseError, match=r"workbook is damaged or truncated .* export it again"):
+        parse(source, fetch(source, source.location))
+
+
+def test_workbook_bomb_is_refused_before_openpyxl_opens_it(fixtures: Path) -> None:
+    original = fixtures / "roujin_club_merged_header.xlsx"
+    buffer = BytesIO()
+    with zipfile.ZipFile(original) as book, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as padded:
+        for info in book.infolist():
+            data = book.read(info)
+            if info.filename == "xl/worksheets/sheet2.xml":
+                data = data.replace(b"<sheetData>", b"<sheetData>" + b" " * (16 * 1024 * 1024), 1)
+            padded.writestr(info, data)
+    with pytest.raises(
+        ParseError, match=r"member 'xl/worksheets/sheet2.xml' expands .* refused as a possible ZIP bomb"
+    ):
+        parse(make_source("excel"), payload_of(buffer.getvalue(), "clubs.xlsx"))
+
+
+def test_a_zip_of_csv_files_given_as_excel_is_read_as_a_bundle(fixtures: Path) -> None:
+    payload = payload_of((fixtures / "kaigo_bundle_cp932_names.zip").read_bytes(), "bundle.xlsx")
+    frame = parse(make_source("excel"), payload).frame
+    assert len(frame) == 3
+    assert "_member" in frame.columns

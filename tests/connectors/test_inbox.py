@@ -47,6 +47,14 @@ def test_same_mtime_is_broken_by_name(tmp_path: Path) -> None:
     assert len(parse(source, payload).frame) == 0
 
 
+def test_inbox_accepts_a_dropped_bundle(tmp_path: Path, fixtures: Path) -> None:
+    (tmp_path / "2025-04.zip").write_bytes((fixtures / "kaigo_bundle_cp932_names.zip").read_bytes())
+    source = make_source("inbox", str(tmp_path))
+    payload = fetch(source, str(tmp_path))
+    assert payload.filename == "2025-04.zip"
+    assert len(parse(source, payload).frame) == 3
+
+
 @pytest.mark.parametrize("exists", [True, False])
 def test_nothing_yet(tmp_path: Path, exists: bool) -> None:
     folder = tmp_path / "drop"
