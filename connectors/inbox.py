@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from fnmatch import fnmatch
 from pathlib import Path
 
 from connectors.base import PARSERS, Extracted, Payload, Validators, make_payload, parse_error
 from connectors.http import HttpClient, read_file
 from connectors.loading import Loader
-from tsunagu.config import SourceConfig
+from tsunagu.config import InboxOptions, SourceConfig
 from tsunagu.errors import FetchError
 
 EXTENSIONS = (".csv", ".xlsx", ".xls", ".json", ".zip")
@@ -26,20 +27,36 @@ def newest_file(source: SourceConfig, folder: Path) -> Path:
             "create the folder and tell the department where to save",
             location=str(folder),
         )
-    # Skip Excel's '~$' lock files and hidden files: they appear while someone has the workbook open.
-    candidates = [
-        path
-        for path in folder.iterdir()
-        if path.is_file() and path.suffix.lower() in EXTENSIONS and not path.name.startswith(("~$", "."))
-    ]
+    candidates = waiting_files(source, folder)
     if not candidates:
         raise NothingYet(
             source.id,
-            f"drop folder {folder} has no {', '.join(EXTENSIONS)} file yet — waiting for the department's "
-            "first file (send them the intake template)",
+            f"drop folder {folder} has no {', '.join(_patterns(source))} file yet — waiting for the "
+            "department's first file (send them the intake template)",
             location=str(folder),
         )
-    return max(candidates, key=lambda path: (path.stat().st_mtime, path.name))
+    return candidates[-1]
+
+
+def _patterns(source: SourceConfig) -> tuple[str, ...]:
+    return source.inbox.patterns if source.inbox else InboxOptions().patterns
+
+
+def waiting_files(source: SourceConfig, folder: Path) -> list[Path]:
+    """Data files waiting in the folder, oldest first (by modification time, then name)."""
+    if not folder.is_dir():
+        return []
+    patterns = [p.lower() for p in _patterns(source)]
+    # Skip Excel's '~$' lock files and hidden files: they appear while someone has the workbook open.
+    found = [
+        path
+        for path in folder.iterdir()
+        if path.is_file()
+        and path.suffix.lower() in EXTENSIONS
+        and not path.name.startswith(("~$", "."))
+        and any(fnmatch(path.name.lower(), pattern) for pattern in patterns)
+    ]
+    return sorted(found, key=lambda path: (path.stat().st_mtime, path.name))
 
 
 def fetch(

@@ -17,8 +17,7 @@ import pandas as pd
 
 from connectors import HttpClient, RawArchive, fetch, page_loader, parse
 from connectors.base import Payload, Validators
-from connectors.inbox import EXTENSIONS as INBOX_EXTENSIONS
-from connectors.inbox import NothingYet
+from connectors.inbox import NothingYet, waiting_files
 from exports import compute_freshness, department_freshness, write_release
 from geocoding import Gazetteer
 from geocoding.districts import assign_districts
@@ -238,10 +237,9 @@ def _file_inbox_drop(ctx: RunContext, source: SourceConfig, fetched: dict[str, A
     target = target_dir / f"{stamp}_{path.name}"
     path.replace(target)
     # Older files still waiting are superseded by the one just read: each drop is a whole list.
-    for older in path.parent.iterdir():
-        if older.is_file() and older.suffix.lower() in INBOX_EXTENSIONS and not older.name.startswith(("~$", ".")):
-            (path.parent / "processed").mkdir(exist_ok=True)
-            older.replace(path.parent / "processed" / f"{stamp}_superseded_{older.name}")
+    for older in waiting_files(source, path.parent):
+        (path.parent / "processed").mkdir(exist_ok=True)
+        older.replace(path.parent / "processed" / f"{stamp}_superseded_{older.name}")
     if problem:
         target.with_name(target.name + ".reason.txt").write_text(
             f"{path.name} was not accepted ({stamp}).\n\n{problem}\n\n"

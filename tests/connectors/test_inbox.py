@@ -65,3 +65,16 @@ def test_nothing_yet(tmp_path: Path, exists: bool) -> None:
         fetch(make_source("inbox", str(folder)), str(folder))
     assert isinstance(raised.value, FetchError)
     assert raised.value.source_id == "test-inbox"
+
+
+def test_config_patterns_choose_which_files_count(tmp_path) -> None:
+    from connectors.inbox import waiting_files
+    from tsunagu.config import SourceConfig
+
+    source = SourceConfig.model_validate(
+        {"id": "circles", "kind": "inbox", "location": "circles", "cadence": "P6M", "resource_type": "サークル",
+         "field": "子ども", "inbox": {"patterns": ["サークル*.csv"]}}
+    )  # fmt: skip
+    for name in ("サークル一覧.csv", "memo.csv", "サークル一覧.xlsx", "~$サークル一覧.csv"):
+        (tmp_path / name).write_text("名称\nぴよぴよ\n", encoding="utf-8")
+    assert [p.name for p in waiting_files(source, tmp_path)] == ["サークル一覧.csv"]
