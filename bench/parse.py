@@ -32,7 +32,6 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -43,6 +42,8 @@ import openpyxl  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from connectors import Payload, fetch, parse  # noqa: E402
+from connectors.base import payload_from_file  # noqa: E402
+from exports.standard import CARE_SERVICE_HEADERS  # noqa: E402
 from schemas.conform import conform  # noqa: E402
 from tsunagu.config import SourceConfig  # noqa: E402
 
@@ -53,30 +54,7 @@ CSV_TARGET_ROWS_PER_S = 200_000
 FIXED_COST_TARGET_MS = 50.0
 TARGET_CORES = 2
 
-HEADER = [
-    "都道府県コード又は市区町村コード",
-    "NO",
-    "都道府県名",
-    "市区町村名",
-    "介護サービス事業所名称",
-    "介護サービス事業所名称_カナ",
-    "実施サービス",
-    "住所",
-    "方書",
-    "緯度",
-    "経度",
-    "電話番号",
-    "内線番号",
-    "FAX番号",
-    "法人番号",
-    "法人の名称",
-    "事業所番号",
-    "利用可能曜日",
-    "利用可能曜日特記事項",
-    "定員",
-    "URL",
-    "備考",
-]
+HEADER = list(CARE_SERVICE_HEADERS)  # the official 推奨データセット v1 介護サービス事業所 layout
 
 # --- generated data -------------------------------------------------------------------------------
 
@@ -250,18 +228,7 @@ def _source(source_id: str, kind: str, location: str) -> SourceConfig:
 
 def payload_of(source: SourceConfig, path: Path) -> Payload:
     """A Payload as ``tsunagu check`` builds it from a local file (sha256 of the bytes)."""
-    content = path.read_bytes()
-    return Payload(
-        source_id=source.id,
-        location=str(path),
-        filename=path.name,
-        content=content,
-        fetched_at=datetime.now(UTC),
-        sha256=hashlib.sha256(content).hexdigest(),
-        http_status=None,
-        headers={},
-        modified_at=None,
-    )
+    return payload_from_file(source, path)
 
 
 def generate(folder: Path, rows: int, xlsx_rows: int) -> Inputs:

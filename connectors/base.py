@@ -9,7 +9,7 @@ import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlparse
 
 import pandas as pd
@@ -128,6 +128,11 @@ def fetch_location(
     # Without the caller's client, still fetch with the project's default policy (robots.txt, pacing).
     with HttpClient.from_settings(HttpSettings(), contact=None) as own:
         return make_payload(source, own.get(location, source_id=source.id, validators=validators, expect=source.kind))
+
+
+def payload_from_file(source: SourceConfig, path: Path) -> Payload:
+    """A local file as the payload of a source (``tsunagu check``, benchmarks); FetchError when unreadable."""
+    return make_payload(source, read_file(path, source_id=source.id))
 
 
 def make_payload(source: SourceConfig, response: Response) -> Payload:

@@ -6,20 +6,18 @@ The names, options and outputs here are a contract that users' scripts rely on (
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import signal
 import subprocess
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
 
 from pipelines import progress, settings
 from tsunagu.config import load_config
-from tsunagu.errors import ConfigError, TsunaguError
+from tsunagu.errors import ConfigError, FetchError, TsunaguError
 
 LATE = ("overdue", "delinquent", "failing")
 
@@ -182,30 +180,19 @@ def cmd_freshness(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Validate a file for one source; print each problem with row, column and rule; 1 on errors."""
-    from connectors import parse
-    from connectors.base import Payload
+    from connectors import page_loader, parse
+    from connectors.base import payload_from_file
     from schemas.conform import conform
 
     config = load_config(settings.config_path(args.config))
     dept, source = config.source(args.source)
     path = Path(args.file)
     try:
-        content = path.read_bytes()
-    except OSError as exc:
-        print(f"tsunagu check: cannot read {path}: {exc.strerror}", file=sys.stderr)
+        payload = payload_from_file(source, path)
+    except FetchError as exc:
+        print(f"tsunagu check: {exc}", file=sys.stderr)
         return 2
-    payload = Payload(
-        source_id=source.id,
-        location=str(path),
-        filename=path.name,
-        content=content,
-        fetched_at=datetime.now(UTC),
-        sha256=hashlib.sha256(content).hexdigest(),
-        http_status=None,
-        headers={},
-        modified_at=None,
-    )
-    extracted = parse(source, payload)
+    extracted = parse(source, payload, page_loader(source))
     result = conform(extracted.frame, source, department_id=dept.id, source_as_of=extracted.as_of)
     for warning in [*extracted.warnings, *result.warnings]:
         print(f"warning: {warning}")

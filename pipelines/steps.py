@@ -420,3 +420,14 @@ def publish_release(ctx: RunContext) -> dict[str, Any]:
         **result.counts,
         **result.changes,
     }
+
+
+def run_all(ctx: RunContext) -> dict[str, Any]:
+    """Every stage in order, without Dagster: the same functions the assets call, for tests and scripts."""
+    for dept, source in ctx.config.sources():
+        extract_source(ctx, dept, source)
+        conform_source(ctx, dept, source)
+    geocode_records(ctx)
+    resolve_resources(ctx)
+    update_freshness(ctx)
+    return publish_release(ctx)

@@ -19,15 +19,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from pipelines.steps import (
-    conform_source,
-    extract_source,
-    freshness_frame,
-    geocode_records,
-    make_context,
-    publish_release,
-    resolve_resources,
-)
+from pipelines.steps import freshness_frame, make_context, run_all
 from tsunagu.config import CityConfig, parse_config
 
 GOOD_CSV = "名称,住所,電話番号\nふれあいサロン仙波,川越市仙波町２丁目５番８号,049-224-8811\n".encode("cp932")
@@ -107,12 +99,7 @@ def _city(base: str, faulty: dict) -> CityConfig:
 
 def _run_all(config: CityConfig, data: Path, day: int = 4):
     ctx = make_context(config, data, as_of=datetime(2026, 12, day, tzinfo=UTC))
-    for dept, source in config.sources():
-        extract_source(ctx, dept, source)
-        conform_source(ctx, dept, source)
-    geocode_records(ctx)
-    resolve_resources(ctx)
-    release = publish_release(ctx)
+    release = run_all(ctx)
     sources = freshness_frame(ctx)[0].set_index("source_id")
     published = (Path(release["release_dir"]) / "social_resources.csv").read_text(encoding="utf-8")
     return sources, published

@@ -11,12 +11,12 @@ import openpyxl
 import pytest
 
 from pipelines.steps import (
+    RunContext,
     conform_source,
     extract_source,
     freshness_frame,
-    geocode_records,
     make_context,
-    resolve_resources,
+    run_all,
 )
 from tsunagu.config import parse_config
 from tsunagu.errors import SourceError
@@ -60,13 +60,9 @@ def city(tmp_path: Path):
     )  # fmt: skip
 
 
-def _run(city, data: Path, day: int) -> None:
+def _run(city, data: Path, day: int) -> RunContext:
     ctx = make_context(city, data, as_of=datetime(2026, 12, day, tzinfo=UTC))
-    for dept, source in city.sources():
-        extract_source(ctx, dept, source)
-        conform_source(ctx, dept, source)
-    geocode_records(ctx)
-    resolve_resources(ctx)
+    run_all(ctx)
     return ctx
 
 
