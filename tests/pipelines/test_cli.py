@@ -91,7 +91,7 @@ def _tiny_city(tmp_path: Path) -> Path:
     return config
 
 
-def _run_with_stderr(config: Path, data: Path, *, tty: bool) -> tuple[int, str, str]:
+def _run_with_stderr(config: Path, data: Path, *, tty: bool, extra: list[str] | None = None) -> tuple[int, str, str]:
     """Run `tsunagu run` in a child process whose stderr is a terminal (a pty) or a pipe."""
     import os
     import pty
@@ -99,6 +99,7 @@ def _run_with_stderr(config: Path, data: Path, *, tty: bool) -> tuple[int, str, 
     import sys
 
     command = [sys.executable, "-m", "pipelines.cli", "run", "--config", str(config), "--data-dir", str(data)]
+    command += extra or []
     if not tty:
         done = subprocess.run(command, capture_output=True, text=True, timeout=120)
         return done.returncode, done.stdout, done.stderr
@@ -132,3 +133,20 @@ def test_run_is_quiet_when_not_on_a_terminal(tmp_path: Path) -> None:
     assert code == 0, err
     assert err == ""
     assert "published: 1" in out
+
+
+def test_reparse_of_an_unknown_source_fails_before_any_work(config: str, tmp_path: Path, capsys) -> None:
+    data = tmp_path / "data"
+    assert main(["run", "--config", config, "--data-dir", str(data), "--reparse", "no-such-source"]) == 2
+    assert "no source 'no-such-source'" in capsys.readouterr().err
+    assert not data.exists()
+
+
+def test_reparse_parses_the_archive_again_without_the_file(tmp_path: Path) -> None:
+    config = _tiny_city(tmp_path)
+    data = tmp_path / "data"
+    assert _run_with_stderr(config, data, tty=False)[0] == 0
+    (tmp_path / "src" / "salons.csv").unlink()
+    code, out, err = _run_with_stderr(config, data, tty=False, extra=["--reparse", "salons"])
+    assert code == 0, err
+    assert "sources fetched: 1/1" in out and "published: 1" in out
