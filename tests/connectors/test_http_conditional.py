@@ -18,23 +18,6 @@ CSV = "名称\nさくら\n".encode()
 LAST_MODIFIED = "Tue, 01 Apr 2025 00:00:00 GMT"
 
 
-@pytest.fixture(scope="module")
-def running() -> Iterator[HTTPServer]:
-    """A threaded server on 127.0.0.1 for this module."""
-    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
-    server.start()
-    yield server
-    server.clear()
-    server.stop()
-
-
-@pytest.fixture
-def server(running: HTTPServer) -> HTTPServer:
-    """The module's server with no handlers or log left from the previous test."""
-    running.clear()
-    return running
-
-
 @pytest.fixture
 def http() -> Iterator[HttpClient]:
     """A client that does not retry, so a missing conditional header fails at once."""

@@ -23,23 +23,6 @@ CONTACT = "opendata@city.example"
 NOT_FOUND_PAGE = "<!DOCTYPE html><html><head><title>ページが見つかりません</title></head><body>404</body></html>"
 
 
-@pytest.fixture(scope="module")
-def running() -> Iterator[HTTPServer]:
-    """A threaded server on 127.0.0.1, so a stalled handler holds up only its own request."""
-    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
-    server.start()
-    yield server
-    server.clear()
-    server.stop()
-
-
-@pytest.fixture
-def server(running: HTTPServer) -> HTTPServer:
-    """The module's server with no handlers or log left from the previous test."""
-    running.clear()
-    return running
-
-
 @pytest.fixture
 def release() -> Iterator[threading.Event]:
     """Set at the end of a test, freeing handlers that stall on purpose."""
