@@ -147,7 +147,11 @@ class SourceConfig(_Model):
 
     id: str = Field(pattern=_ID)
     kind: SourceKind
-    location: str = Field(min_length=1, description="path (relative to base_dir) or http(s) URL")
+    location: str = Field(
+        min_length=1,
+        description="path (relative to base_dir) or http(s) URL; for an inbox its folder under inbox_dir "
+        "(default: the source id)",
+    )
     encoding: str = "auto"
     cadence: Duration
     overdue_after: Duration | None = None
@@ -170,6 +174,13 @@ class SourceConfig(_Model):
     zip_members: str = Field(default="*.csv", description="glob of the files to read inside a ZIP bundle")
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _inbox_folder_defaults_to_id(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("kind") == "inbox" and not data.get("location") and data.get("id"):
+            return {**data, "location": data["id"]}
+        return data
 
     @field_validator("field", mode="before")
     @classmethod

@@ -135,3 +135,14 @@ def test_demo_city_config_is_valid(repo_root: Path) -> None:
     assert len(config.sources()) >= 10
     assert {"csv", "excel", "html", "json_api", "inbox"} <= kinds
     assert all(d.contact_email.endswith("@example.invalid") for d in config.departments)
+
+
+def test_an_inbox_folder_defaults_to_the_source_id() -> None:
+    data = _minimal(kind="inbox")
+    del data["departments"][0]["sources"][0]["location"]
+    _, source = parse_config(data).source("care-services")
+    assert source.location == "care-services"
+    csv = _minimal()
+    del csv["departments"][0]["sources"][0]["location"]
+    with pytest.raises(ConfigError, match=r"sources\[0\]\.location: required key is missing"):
+        parse_config(csv)  # only a drop folder has a default place
