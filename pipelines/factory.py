@@ -50,6 +50,8 @@ def _raw_asset(dept: Department, source: SourceConfig) -> dg.AssetsDefinition:
         dept_, source_ = ctx.config.source(source.id)
         row = steps.extract_source(ctx, dept_, source_)
         return dg.MaterializeResult(
+            # the content hash as the data version: the UI shows when a source's content really changed
+            data_version=dg.DataVersion(row["sha256"]) if row.get("sha256") else None,
             metadata={
                 "ok": row["ok"],
                 "sha256": row.get("sha256") or "",
