@@ -146,7 +146,8 @@ def compute_freshness(sources: pd.DataFrame, as_of: datetime) -> pd.DataFrame:
         out[column] = out[column].astype("int64")
 
     age = (_utc(as_of) - out["last_changed_at"]).dt.total_seconds() / 86400.0
-    out["age_days"] = age.astype("float64")
+    # Content that changed after the as-of moment (a report asked for an earlier date) is age 0, not negative.
+    out["age_days"] = age.astype("float64").clip(lower=0.0)
     failing = _flag(out["last_attempt_ok"], False)
     never = out["last_success_at"].isna() | _flag(out["nothing_yet"], True)
     status = np.select(

@@ -326,7 +326,8 @@ def freshness_frame(ctx: RunContext) -> tuple[pd.DataFrame, pd.DataFrame]:
                 # an empty drop folder is waiting, not failing: the department has not sent a file yet
                 "last_attempt_ok": None if not act or act.get("nothing_yet") else bool(act.get("last_attempt_ok")),
                 "last_error": act.get("last_error") if act and not act.get("last_attempt_ok") else None,
-                "nothing_yet": bool(act.get("nothing_yet")) if act else False,
+                # an emptied drop folder after an accepted file is simply waiting for the next one
+                "nothing_yet": bool(act.get("nothing_yet")) and pd.isna(act.get("last_success_at")) if act else False,
                 "records": int(published.get(source.id, 0)),
                 "quarantined": int(bad.get(source.id, 0)),
             }

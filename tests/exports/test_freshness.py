@@ -92,6 +92,12 @@ def test_age_is_float_days_and_nan_when_unknown() -> None:
     assert frame["age_days"].dtype == "float64"
 
 
+def test_content_changed_after_the_as_of_moment_is_age_zero() -> None:
+    # `tsunagu freshness --as-of <today>` right after a run: the fetch is later than midnight.
+    frame = compute_freshness(pd.DataFrame([_source(-0.7)]), AS_OF)
+    assert frame["age_days"].iloc[0] == 0.0 and frame["status"].iloc[0] == "fresh"
+
+
 def test_naive_as_of_is_utc() -> None:
     frame = compute_freshness(pd.DataFrame([_source(30)]), AS_OF.replace(tzinfo=None))
     assert frame["status"].iloc[0] == "due"

@@ -164,3 +164,12 @@ def test_reparse_reads_the_archived_snapshot_without_fetching(city, tmp_path: Pa
     ctx.reparse = {"clubs": "ffff"}
     with pytest.raises(SourceError, match="no archived snapshot ffff"):
         extract_source(ctx, dept, source)
+
+
+def test_an_emptied_drop_folder_after_an_accepted_file_is_not_never(city, tmp_path: Path) -> None:
+    _drop(_inbox(tmp_path), "salons.csv", "名称,住所\nふれあいサロン仙波,川越市仙波町２丁目５番８号\n")
+    _run(city, tmp_path / "data", 1)
+    ctx = _run(city, tmp_path / "data", 20)  # the folder is empty now: the file was taken on day 1
+    salons = freshness_frame(ctx)[0].set_index("source_id").loc["salons"]
+    assert salons["status"] == "fresh" and round(salons["age_days"]) == 19
+    assert "ふれあいサロン仙波" in ctx.warehouse.read_current_records()["name"].tolist()
