@@ -105,7 +105,7 @@ def _conformed_asset(dept: Department, source: SourceConfig) -> dg.AssetsDefinit
             check_results=[
                 dg.AssetCheckResult(
                     check_name="parsed",
-                    passed=out["status"] == "ok",
+                    passed=out["status"] in ("ok", "unchanged", "waiting"),
                     severity=dg.AssetCheckSeverity.WARN,
                     description=str(out.get("error") or out.get("reason") or out["status"]),
                 ),

@@ -175,6 +175,8 @@ def conform_source(ctx: RunContext, dept: Department, source: SourceConfig) -> d
     Content already parsed (same hash) is not parsed again unless it is being re-parsed on purpose.
     """
     latest = ctx.warehouse.latest_fetch(source.id)
+    if latest is not None and latest["nothing_yet"]:
+        return {"source_id": source.id, "status": "waiting", "reason": "no new file in the drop folder"}
     if latest is None or not latest["ok"]:
         return {"source_id": source.id, "status": "skipped", "reason": (latest or {}).get("error")}
     if source.id not in ctx.reparse:
@@ -325,7 +327,9 @@ def freshness_frame(ctx: RunContext) -> tuple[pd.DataFrame, pd.DataFrame]:
                 "last_attempt_at": _utc(act.get("last_attempt_at")),
                 # an empty drop folder is waiting, not failing: the department has not sent a file yet
                 "last_attempt_ok": None if not act or act.get("nothing_yet") else bool(act.get("last_attempt_ok")),
-                "last_error": act.get("last_error") if act and not act.get("last_attempt_ok") else None,
+                "last_error": act.get("last_error")
+                if act and not act.get("last_attempt_ok") and not act.get("nothing_yet")
+                else None,
                 # an emptied drop folder after an accepted file is simply waiting for the next one
                 "nothing_yet": bool(act.get("nothing_yet")) and pd.isna(act.get("last_success_at")) if act else False,
                 "records": int(published.get(source.id, 0)),
