@@ -251,7 +251,9 @@ def cmd_ui(args: argparse.Namespace) -> int:
     print(f"tsunagu ui: http://127.0.0.1:{args.port} (Ctrl-C to stop)", file=sys.stderr)
     # Its own session, so that only we signal it: dagster dev then shuts down its webserver, daemon
     # and code servers itself, instead of leaving orphans behind.
-    proc = subprocess.Popen(command, env=env, cwd=settings.REPO_ROOT, start_new_session=True)
+    proc = subprocess.Popen(
+        command, env=env, cwd=settings.REPO_ROOT, start_new_session=True, preexec_fn=_default_signals
+    )
     signal.signal(signal.SIGTERM, _interrupt)
     try:
         return proc.wait()
@@ -262,6 +264,12 @@ def cmd_ui(args: argparse.Namespace) -> int:
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             return proc.wait()
+
+
+def _default_signals() -> None:
+    """In the child: heed SIGINT/SIGTERM even when started from a shell's background job (which ignores them)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _interrupt(signum: int, frame: object) -> None:
