@@ -7,17 +7,17 @@ from collections.abc import Callable
 Reporter = Callable[[str, str, str], None]
 
 
-def _silent(stage: str, subject: str, message: str) -> None:
+def silent(stage: str, subject: str, message: str) -> None:
     """Report nowhere."""
 
 
-_reporter: Reporter = _silent
+_reporter: Reporter = silent
 
 
 def set_reporter(reporter: Reporter | None) -> None:
     """Send progress of in-process runs to ``reporter`` (None silences it)."""
     global _reporter
-    _reporter = reporter or _silent
+    _reporter = reporter or silent
 
 
 def report(stage: str, subject: str, message: str) -> None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -22,23 +21,18 @@ from exports import compute_freshness, department_freshness, write_release
 from geocoding import Gazetteer
 from geocoding.districts import assign_districts
 from matching import resolve
+from pipelines.progress import Reporter, silent
 from schemas.conform import conform
 from schemas.definition import FIELD_NAMES
 from tsunagu.config import CityConfig, Department, SourceConfig
 from tsunagu.errors import FetchError, SourceError, TsunaguError
 from warehouse import Warehouse, utc_naive
 
-Reporter = Callable[[str, str, str], None]
-
 ATTRIBUTIONS = (
     "「Geolonia 住所データ」(株式会社Geolonia, https://github.com/geolonia/japanese-addresses) "
     "CC BY 4.0 を加工して作成。"
     "元データ: 国土交通省 位置参照情報",
 )
-
-
-def _silent(stage: str, subject: str, message: str) -> None:
-    """Report nowhere (the default when no terminal is watching)."""
 
 
 @dataclass
@@ -49,7 +43,7 @@ class RunContext:
     data_dir: Path
     now: datetime
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
-    report: Reporter = _silent
+    report: Reporter = silent
     client: HttpClient | None = None
     reparse: dict[str, str | None] = field(default_factory=dict)
 
@@ -76,7 +70,7 @@ class RunContext:
 
 
 def make_context(
-    config: CityConfig, data_dir: str | Path, *, as_of: datetime | None = None, report: Reporter = _silent
+    config: CityConfig, data_dir: str | Path, *, as_of: datetime | None = None, report: Reporter = silent
 ) -> RunContext:
     """A RunContext whose clock is ``as_of`` when given (reproducible runs), else now."""
     now = as_of or datetime.now(UTC)
@@ -258,16 +252,15 @@ def _newest_row_date(records: pd.DataFrame) -> date | None:
 
 def geocode_records(ctx: RunContext) -> dict[str, Any]:
     """Geocode every source's current records at town level and assign districts."""
-    records = ctx.warehouse.current_records()
-    gazetteer = Gazetteer.bundled(ctx.config.municipality.code)
-    geocoded = gazetteer.geocode_frame(records, "address") if not records.empty else records
+    geocoded = ctx.warehouse.current_records()
+    levels: dict[str, int] = {}
     if not geocoded.empty:
+        geocoded = Gazetteer.bundled(ctx.config.municipality.code).geocode_frame(geocoded, "address")
         geocoded["district"] = assign_districts(geocoded, ctx.config.districts)
-    if not geocoded.empty:
-        geocoded["fetched_at"] = geocoded["snapshot_fetched_at"]
+        geocoded["fetched_at"] = geocoded["snapshot_fetched_at"]  # when this content was first fetched
+        levels = geocoded["geocode_level"].value_counts().to_dict()
     columns = [*FIELD_NAMES, "department_id", "source_row", "geocode_matched"]
     ctx.warehouse.replace_current_records(geocoded.reindex(columns=columns))
-    levels = geocoded["geocode_level"].value_counts().to_dict() if not geocoded.empty else {}
     ctx.report("geocode", "all", ", ".join(f"{k}: {v}" for k, v in sorted(levels.items())) or "no records")
     return {"records": len(geocoded), "levels": levels}
 
