@@ -283,14 +283,13 @@ def resolve_resources(ctx: RunContext) -> dict[str, Any]:
     first_seen = resolution.registry.groupby("resource_id")["first_seen_at"].min()
     resources["first_seen_at"] = resources["resource_id"].map(first_seen)
     counts = ctx.warehouse.apply_resources(resources, resolution.registry, resolution.lineage, ctx.now)
-    changed = ctx.warehouse.last_changed().set_index("resource_id")["last_changed_at"]
     ctx.report(
         "match",
         "all",
         f"{len(records)} records -> {counts['total']} resources "
         f"(+{counts['added']} ~{counts['changed']} -{counts['removed']})",
     )
-    return {**counts, "records": len(records), "last_changed": len(changed)}
+    return {**counts, "records": len(records)}
 
 
 def freshness_frame(ctx: RunContext) -> tuple[pd.DataFrame, pd.DataFrame]:
