@@ -12,12 +12,16 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from pipelines import progress, settings
 from tsunagu.config import load_config
 from tsunagu.errors import ConfigError, FetchError, TsunaguError
+
+if TYPE_CHECKING:  # the pipeline modules load Dagster; commands import them only when they need them
+    from pipelines.steps import RunContext
 
 LATE = ("overdue", "delinquent", "failing")
 
@@ -108,10 +112,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_summary(ctx: object, sources: pd.DataFrame, departments: pd.DataFrame) -> None:
-    from pipelines.steps import RunContext
-
-    assert isinstance(ctx, RunContext)
+def _print_summary(ctx: RunContext, sources: pd.DataFrame, departments: pd.DataFrame) -> None:
+    """The end-of-run table: each source's rows, quarantine, records and status, then the totals."""
     with ctx.warehouse.connect() as con:
         latest = con.execute(
             """SELECT source_id, rows_in FROM raw_manifest WHERE run_id IS NOT NULL

@@ -124,8 +124,7 @@ def conform(
 
     for name, value in source.constants.items():
         normalized, _ = normalize.normalize_column(name, pd.Series([value]))
-        constant = normalized.iloc[0]
-        out[name] = out[name].where(out[name].notna(), constant) if name in out else constant
+        _fill_missing(out, name, normalized.iloc[0])
 
     _apply_source_defaults(out, source, source_as_of)
     problems.extend(_required_problems(out, rows, mapping))
@@ -152,14 +151,16 @@ def conform(
     return Conformed(records[ordered].reset_index(drop=True), quarantine.reset_index(drop=True), mapping, warnings)
 
 
+def _fill_missing(out: pd.DataFrame, name: str, value: object) -> None:
+    """Give rows without their own value for ``name`` the list-wide one."""
+    out[name] = out[name].where(out[name].notna(), value) if name in out else value
+
+
 def _apply_source_defaults(out: pd.DataFrame, source: SourceConfig, as_of: date | None) -> None:
     """Fill what the department's config states for the whole list."""
-    out["resource_type"] = (
-        out["resource_type"].fillna(source.resource_type) if "resource_type" in out else (source.resource_type)
-    )
-    default_field = MULTI_SEPARATOR.join(source.field)
-    out["field"] = out["field"].fillna(default_field) if "field" in out else default_field
-    out["formality"] = out["formality"].fillna(source.formality) if "formality" in out else source.formality
+    _fill_missing(out, "resource_type", source.resource_type)
+    _fill_missing(out, "field", MULTI_SEPARATOR.join(source.field))
+    _fill_missing(out, "formality", source.formality)
     consent = out["publish"] if "publish" in out else pd.Series(None, index=out.index, dtype=object)
     # A row's 掲載希望 overrides the list's default, but nothing is published against the department.
     out["publish"] = consent.fillna(source.publish).astype(bool) & source.publish
@@ -169,8 +170,7 @@ def _apply_source_defaults(out: pd.DataFrame, source: SourceConfig, as_of: date 
     else:
         out["contact_public"] = True
     if as_of is not None:
-        stated = as_of.isoformat()
-        out["source_as_of"] = out["source_as_of"].fillna(stated) if "source_as_of" in out else stated
+        _fill_missing(out, "source_as_of", as_of.isoformat())
     if "source_as_of" in out:
         out["source_as_of"] = out["source_as_of"].map(lambda d: d.isoformat() if isinstance(d, date) else d)
 

@@ -230,11 +230,6 @@ class Warehouse:
         with self.connect() as con:
             return con.execute("SELECT * FROM resource_registry ORDER BY source_id, source_record_id").df()
 
-    def first_fetched(self) -> pd.DataFrame:
-        """When each source's content was first fetched (its first snapshot)."""
-        with self.connect() as con:
-            return con.execute("SELECT source_id, min(first_fetched_at) AS first_at FROM snapshots GROUP BY 1").df()
-
     def apply_resources(
         self, resources: pd.DataFrame, registry: pd.DataFrame, lineage: pd.DataFrame, now: datetime
     ) -> dict[str, int]:
